@@ -1,0 +1,5 @@
+import sys
+
+from graderd.cli import main
+
+sys.exit(main())

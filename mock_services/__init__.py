@@ -1,0 +1,1 @@
+"""The mock e-government suite candidates work in: portal, mail, documents, signing, one-stop shop."""

@@ -1,0 +1,69 @@
+"""ASGI middleware of the room: security headers, and the anonymous cookie CSRF binds to before login."""
+
+from __future__ import annotations
+
+import secrets
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import cookie_parser
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mock_services.core.web import ANON_COOKIE
+
+# Pages load nothing from outside the room: no CDN, no fonts, no frames, no inline script.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("X-Frame-Options", "DENY")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class AnonymousCookieMiddleware:
+    """Give every browser a random cookie on its first request, so the login form has a CSRF binding."""
+
+    def __init__(self, app: ASGIApp, *, secure: bool) -> None:
+        self.app = app
+        self.secure = secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = MutableHeaders(scope=scope)
+        if ANON_COOKIE in cookie_parser(headers.get("cookie", "")):
+            await self.app(scope, receive, send)
+            return
+        value = secrets.token_urlsafe(24)
+        existing = headers.get("cookie")
+        headers["cookie"] = f"{existing}; {ANON_COOKIE}={value}" if existing else f"{ANON_COOKIE}={value}"
+        attributes = f"{ANON_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict"
+        if self.secure:
+            attributes += "; Secure"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message).append("set-cookie", attributes)
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)

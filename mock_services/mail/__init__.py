@@ -1,0 +1,1 @@
+"""Thư điện tử công vụ: the SMTP listener and, with the mail issue, the webmail."""

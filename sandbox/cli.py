@@ -1,0 +1,297 @@
+"""`python -m sandbox …`: the operator's commands for an exam room.
+
+Every command reads its settings from the environment (``SATHACH_…``, see docs/settings.md)
+and reports a problem as one sentence on stderr with exit status 2; nothing is half done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import secrets
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from mock_services import catalog
+from mock_services.core.accounts import existing_numbers, find_operator
+from mock_services.core.clock import utcnow
+from mock_services.core.db import Database
+from mock_services.core.errors import SathachError
+from mock_services.core.exams import create_exam, list_exams
+from mock_services.core.settings import RoomSettings
+from mock_services.core.verify import verify_log
+from sandbox import roster
+from sandbox.candidates_csv import parse_candidates
+from sandbox.schedule import check_duration, parse_date, parse_time, starts_at
+
+Command = Callable[[argparse.Namespace, RoomSettings], int]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = RoomSettings()
+    except ValidationError as exc:
+        problems = "; ".join(f"SATHACH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        print(f"error: the settings are not valid: {problems}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    command: Command = args.command
+    try:
+        return command(args, settings)
+    except SathachError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sandbox", description="Sát hạch: the exam room's commands.")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, func: Command, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(command=func)
+        return p
+
+    p = command("run", cmd_run, "Boot the room: room server, SMTP listener and graderd; Ctrl-C stops them.")
+    p.add_argument("--demo", action="store_true", help="create (or reuse) the demo exam and print its logins")
+    p.add_argument("--reset", action="store_true", help="delete the SQLite data under the data directory first")
+
+    command("init-db", cmd_init_db, "Create the database schema, or upgrade it to this version.")
+
+    p = command("create-exam", cmd_create_exam, "Create an exam and print its id.")
+    p.add_argument("--name", required=True, help="the exam's name, as candidates will see it")
+    p.add_argument("--date", required=True, help="the day, e.g. 2026-11-24 or 24/11/2026 (room time zone)")
+    p.add_argument("--start", required=True, help="start time, e.g. 08:00")
+    p.add_argument("--duration", required=True, type=int, help="minutes")
+    p.add_argument("--seed", type=int, help="seed of the per-candidate draws (default: random)")
+
+    command("list-exams", cmd_list_exams, "List the exams of this room.")
+
+    p = command("import-candidates", cmd_import, "Import candidates from a UTF-8 CSV (all rows or none).")
+    p.add_argument("exam", type=int, help="exam id")
+    p.add_argument("csv", type=Path, help="CSV with columns Số báo danh, Họ và tên, Chức vụ, Đơn vị, Email")
+
+    p = command("credentials", cmd_credentials, "Print each candidate's số báo danh and password.")
+    p.add_argument("exam", type=int, help="exam id")
+    p.add_argument("--csv", type=Path, help="also write them to this CSV (UTF-8, opens in Excel)")
+
+    p = command("reset-password", cmd_reset_password, "Give one candidate a new password and print it.")
+    p.add_argument("exam", type=int, help="exam id")
+    p.add_argument("so_bao_danh", help="the candidate's số báo danh")
+
+    p = command("create-operator", cmd_create_operator, "Create an operator (giám thị) and print the password.")
+    p.add_argument("username")
+    p.add_argument("--name", required=True, help="full name, shown on the proctor pages")
+
+    p = command("reset-operator-password", cmd_reset_operator, "Give an operator a new password and print it.")
+    p.add_argument("username")
+
+    p = command("verify-log", cmd_verify, "Check every candidate's hash chain; exit 1 if any link is broken.")
+    p.add_argument("--candidate", type=int, help="check only this candidate id")
+
+    p = command("serve-room", cmd_serve_room, "Serve the room server alone (`run` starts it for you).")
+    p.add_argument("--port-file", type=Path, help="write the listening port here once listening")
+    p = command("serve-smtp", cmd_serve_smtp, "Serve the SMTP listener alone (`run` starts it for you).")
+    p.add_argument("--port-file", type=Path, help="write the listening port here once listening")
+    return parser
+
+
+def _database(settings: RoomSettings) -> Database:
+    db = Database(settings.resolved_database_url)
+    db.check()
+    return db
+
+
+def _ready_database(settings: RoomSettings) -> Database:
+    db = _database(settings)
+    catalog.check_schema(db)
+    return db
+
+
+def cmd_init_db(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _database(settings)
+    outcome = catalog.prepare_schema(db)
+    print(f"Database {db.display_url}: schema {outcome}.")
+    return 0
+
+
+def cmd_create_exam(args: argparse.Namespace, settings: RoomSettings) -> int:
+    begin = starts_at(parse_date(args.date), parse_time(args.start), ZoneInfo(settings.timezone))
+    duration = check_duration(args.duration)
+    name = " ".join(args.name.split())
+    if not name or len(name) > 200:
+        raise roster.RosterError("An exam's name is 1 to 200 characters.")
+    seed = args.seed if args.seed is not None else secrets.randbits(63)
+    db = _ready_database(settings)
+    with db.write() as conn:
+        exam = create_exam(conn, name=name, starts_at=begin, duration_minutes=duration, seed=seed, now=utcnow())
+    print(exam.id)
+    return 0
+
+
+def cmd_list_exams(args: argparse.Namespace, settings: RoomSettings) -> int:
+    tz = ZoneInfo(settings.timezone)
+    db = _ready_database(settings)
+    with db.read() as conn:
+        exams = list_exams(conn)
+    now = utcnow()
+    for exam in exams:
+        local = exam.starts_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        print(f"{exam.id}\t{local}\t{exam.duration_minutes} min\t{exam.phase(now)}\t{exam.name}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
+    path: Path = args.csv
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise roster.RosterError(f"Cannot read {path}: {exc.strerror}.") from None
+    db = _ready_database(settings)
+    with db.read() as conn:
+        taken = existing_numbers(conn, args.exam)
+    people = parse_candidates(raw, str(path), taken=taken)
+    count = roster.import_candidates(db, args.exam, people, secret=settings.secret(), now=utcnow())
+    print(f"Imported {count} candidates into exam {args.exam}.")
+    return 0
+
+
+def cmd_credentials(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _ready_database(settings)
+    creds = roster.credentials(db, args.exam, secret=settings.secret())
+    width = max((len(c.candidate.ho_ten) for c in creds), default=10)
+    print(f"{'SBD':<10} {'Họ và tên':<{width}} Mật khẩu")
+    for cred in creds:
+        print(f"{cred.candidate.so_bao_danh:<10} {cred.candidate.ho_ten:<{width}} {cred.password}")
+    if args.csv:
+        with args.csv.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads it as UTF-8
+            writer = csv.writer(handle)
+            writer.writerow(["Số báo danh", "Họ và tên", "Chức vụ", "Đơn vị", "Mật khẩu"])
+            for cred in creds:
+                c = cred.candidate
+                writer.writerow([c.so_bao_danh, c.ho_ten, c.chuc_vu, c.don_vi, cred.password])
+        print(f"Written to {args.csv}.")
+    return 0
+
+
+def cmd_reset_password(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _ready_database(settings)
+    cred = roster.reset_password(db, args.exam, args.so_bao_danh, secret=settings.secret())
+    print(f"{cred.candidate.so_bao_danh} {cred.candidate.ho_ten}: {cred.password}")
+    return 0
+
+
+def cmd_create_operator(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _ready_database(settings)
+    password = roster.add_operator(db, args.username, " ".join(args.name.split()), now=utcnow())
+    print(f"Operator {args.username.strip().casefold()}: {password}")
+    return 0
+
+
+def cmd_reset_operator(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _ready_database(settings)
+    with db.read() as conn:
+        found = find_operator(conn, args.username.strip().casefold())
+    if found is None:
+        raise roster.RosterError(f"There is no operator {args.username!r}.")
+    password = roster.add_operator(db, args.username, found[0].ho_ten, now=utcnow(), reset=True)
+    print(f"Operator {found[0].username}: {password}")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _ready_database(settings)
+    with db.read() as conn:
+        report = verify_log(conn, candidate_id=args.candidate)
+    for broken in report.breaks:
+        print(f"BROKEN {broken}")
+    verdict = "intact" if report.ok else f"{len(report.breaks)} broken chain(s)"
+    print(f"Checked {report.chains} chains, {report.events} events: {verdict}.")
+    return 0 if report.ok else 1
+
+
+def cmd_serve_room(args: argparse.Namespace, settings: RoomSettings) -> int:
+    from mock_services.core.serving import bind, serve_asgi
+    from sandbox.room import create_room_app
+
+    app = create_room_app(settings, db=_database(settings))
+    sock = bind(settings.host, settings.port, setting="SATHACH_PORT")
+    serve_asgi(app, sock, log_level=settings.log_level, port_file=args.port_file)
+    return 0
+
+
+def cmd_serve_smtp(args: argparse.Namespace, settings: RoomSettings) -> int:
+    from mock_services.core.serving import bind, serve_smtp
+    from mock_services.mail.smtp import smtp_factory
+
+    sock = bind(settings.smtp_host, settings.smtp_port, setting="SATHACH_SMTP_PORT")
+    serve_smtp(smtp_factory(), sock, port_file=args.port_file)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace, settings: RoomSettings) -> int:
+    from mock_services.core.serving import port_check
+    from sandbox import supervisor
+    from sandbox.demo import ensure_demo
+
+    if args.reset:
+        _reset(settings)
+    db = _database(settings)
+    outcome = catalog.prepare_schema(db)
+    print(f"Database {db.display_url}: schema {outcome}.")
+    demo = ensure_demo(db, secret=settings.secret(), now=utcnow()) if args.demo else None
+    db.dispose()
+    port_check(settings.host, settings.port, setting="SATHACH_PORT")
+    port_check(settings.smtp_host, settings.smtp_port, setting="SATHACH_SMTP_PORT")
+    port_check(settings.graderd_host, settings.graderd_port, setting="SATHACH_GRADERD_PORT")
+    children = supervisor.boot(settings.data_dir / "run")
+    ports = {child.name: child.port() for child in children}
+    _print_banner(settings, ports, demo)
+    return supervisor.supervise(children)
+
+
+def _reset(settings: RoomSettings) -> None:
+    if settings.database_url and not settings.database_url.startswith("sqlite"):
+        raise roster.RosterError(
+            "--reset only deletes the SQLite database under the data directory; to start a PostgreSQL "
+            "room afresh, drop and recreate its database."
+        )
+    if settings.data_dir.exists():
+        for name in ("sathach.db", "sathach.db-wal", "sathach.db-shm", "run"):
+            target = settings.data_dir / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+    print(f"Reset: the room's data under {settings.data_dir} was deleted.")
+
+
+def _print_banner(settings: RoomSettings, ports: dict[str, int | None], demo: object) -> None:
+    from sandbox.demo import DemoRoom
+
+    room = f"http://{settings.host}:{ports['room']}"
+    lines = [
+        "",
+        "Sát hạch: the exam room is running. Ctrl-C stops it.",
+        f"  Phòng thi (candidates):   {room}/",
+        f"  Giám thị (proctor):       {room}/giam-thi/",
+        f"  SMTP listener:            {settings.smtp_host}:{ports['smtp']}",
+        f"  graderd:                  http://{settings.graderd_host}:{ports['graderd']}/health",
+    ]
+    if isinstance(demo, DemoRoom):
+        state = "created" if demo.created else ("restarted from now" if demo.restarted else "reused")
+        lines += ["", f"Demo exam #{demo.exam.id} ({state}): {demo.exam.name}"]
+        lines += [
+            f"  Thí sinh  SBD {c.candidate.so_bao_danh}  mật khẩu {c.password}  ({c.candidate.ho_ten})"
+            for c in demo.credentials
+        ]
+        lines += [f"  Giám thị  {demo.operator}  mật khẩu {demo.operator_password}"]
+    print("\n".join(lines) + "\n", flush=True)

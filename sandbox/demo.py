@@ -1,0 +1,102 @@
+"""The demo room `make run` boots: one exam starting now, three candidates, one operator.
+
+A second run keeps everything (candidates, passwords, their work); if the demo exam's time
+is over, it is moved to start again now so that the demo is always usable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from mock_services.core.accounts import NewCandidate, candidates_of_exam
+from mock_services.core.db import Database
+from mock_services.core.exams import Exam, ExamPhase, create_exam, exams, get_exam, reschedule_exam
+from sandbox import roster
+from sandbox.demo_tasks import load_demo_tasks
+from sandbox.paper import assign
+
+DEMO_EXAM_NAME = "Kỳ thi thử phần thực hành ứng dụng CNTT năm 2026 (bản demo)"
+DEMO_DURATION_MINUTES = 60
+DEMO_OPERATOR = "giamthi"
+
+DEMO_CANDIDATES = [
+    NewCandidate(
+        "DEMO01",
+        "Nguyễn Thị Minh Thư",
+        "Phó Chủ tịch UBND phường",
+        "UBND phường Ninh Kiều",
+        "thu.ntm@phuong-ninhkieu.egov.test",
+    ),
+    NewCandidate(
+        "DEMO02",
+        "Trần Quốc Huy",
+        "Chủ tịch UBND phường",
+        "UBND phường Cái Khế",
+        "huy.tq@phuong-caikhe.egov.test",
+    ),
+    NewCandidate(
+        "DEMO03",
+        "Lê Hoàng Phúc",
+        "Trưởng phòng Văn hóa - Xã hội",
+        "UBND phường Tân An",
+        "phuc.lh@phuong-tanan.egov.test",
+    ),
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoRoom:
+    exam: Exam
+    credentials: list[roster.Credential]
+    operator: str
+    operator_password: str
+    created: bool
+    restarted: bool
+
+
+def ensure_demo(db: Database, *, secret: bytes, now: datetime) -> DemoRoom:
+    """Create the demo exam on first run; otherwise reuse it, restarting its clock if time is up."""
+    start = now.replace(second=0, microsecond=0)
+    with db.read() as conn:
+        exam_id = conn.execute(
+            select(exams.c.id).where(exams.c.is_demo.is_(True)).order_by(exams.c.id.desc()).limit(1)
+        ).scalar()
+    created = restarted = False
+    if exam_id is None:
+        with db.write() as conn:
+            exam = create_exam(
+                conn,
+                name=DEMO_EXAM_NAME,
+                starts_at=start,
+                duration_minutes=DEMO_DURATION_MINUTES,
+                seed=secrets.randbits(63),
+                now=now,
+                is_demo=True,
+            )
+        roster.import_candidates(db, exam.id, DEMO_CANDIDATES, secret=secret, now=now)
+        tasks = load_demo_tasks()
+        with db.write() as conn:
+            for candidate in candidates_of_exam(conn, exam.id):
+                for position, task in enumerate(tasks, start=1):
+                    assign(conn, candidate, task.for_candidate(position, candidate), now=now)
+        created = True
+    else:
+        with db.write() as conn:
+            exam = get_exam(conn, exam_id)
+            if exam.phase(now) in (ExamPhase.ended, ExamPhase.closed) and exam.closed_at is None:
+                reschedule_exam(conn, exam.id, starts_at=start)
+                restarted = True
+            exam = get_exam(conn, exam_id)
+    password = roster.add_operator(db, DEMO_OPERATOR, "Giám thị phòng thi demo", now=now, reset=True)
+    return DemoRoom(
+        exam=exam,
+        credentials=roster.credentials(db, exam.id, secret=secret),
+        operator=DEMO_OPERATOR,
+        operator_password=password,
+        created=created,
+        restarted=restarted,
+    )

@@ -1,0 +1,220 @@
+"""Proctor pages (giám thị): login, the room's candidates and who is logged in, ending a session."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+
+from mock_services.core.accounts import Candidate, candidates_of_exam, get_candidate
+from mock_services.core.chain import format_at
+from mock_services.core.errors import WebError
+from mock_services.core.events import Actor
+from mock_services.core.exams import Exam, find_exam, list_exams
+from mock_services.core.sessions import (
+    EndReason,
+    LoginSession,
+    SessionPolicy,
+    end_session,
+    latest_candidate_sessions,
+    open_sessions_of_candidate,
+)
+from mock_services.core.web import (
+    OPERATOR_COOKIE,
+    OPERATOR_PREFIX,
+    add_template_dir,
+    client_address,
+    render,
+    runtime,
+)
+from mock_services.portal.auth import end_candidate_session
+from sandbox.proctor.auth import (
+    LOGIN_REASONS,
+    OperatorContext,
+    OperatorLogin,
+    current_operator,
+    login_operator,
+)
+
+add_template_dir(Path(__file__).parent / "templates")
+
+router = APIRouter(prefix=OPERATOR_PREFIX)
+
+STATUS_LABELS = {
+    "online": "Đang đăng nhập",
+    "never": "Chưa đăng nhập",
+    "ended": "Đã đăng xuất",
+    "expired": "Hết phiên",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SeatStatus:
+    """One candidate as the proctor sees them."""
+
+    candidate: Candidate
+    status: str
+    session: LoginSession | None
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def room_status(
+    candidates: list[Candidate], latest: dict[int, LoginSession], now: datetime, policy: SessionPolicy
+) -> list[SeatStatus]:
+    seats = []
+    for candidate in candidates:
+        session = latest.get(candidate.id)
+        if session is None:
+            status = "never"
+        elif session.ended_at is not None:
+            status = "expired" if session.end_reason in (EndReason.idle, EndReason.max_age) else "ended"
+        elif session.expiry(now, policy) is not None:
+            status = "expired"
+        else:
+            status = "online"
+        seats.append(SeatStatus(candidate, status, session))
+    return seats
+
+
+@router.get("/dang-nhap", response_class=HTMLResponse)
+def login_page(request: Request, ly_do: str = "") -> Response:
+    return _login_form(request, notice=LOGIN_REASONS.get(ly_do, ""))
+
+
+@router.post("/dang-nhap", response_class=HTMLResponse)
+def login(request: Request, ten_dang_nhap: str = Form(""), mat_khau: str = Form("")) -> Response:
+    if not ten_dang_nhap.strip() or not mat_khau or len(ten_dang_nhap) > 64 or len(mat_khau) > 128:
+        return _login_form(request, error="Tên đăng nhập hoặc mật khẩu không đúng.", username=ten_dang_nhap, status=401)
+    room = runtime(request)
+    outcome = login_operator(
+        room.db,
+        username=ten_dang_nhap,
+        password=mat_khau,
+        client=client_address(request),
+        user_agent=request.headers.get("user-agent", ""),
+        now=room.clock(),
+        throttle=room.throttle,
+        policy=room.session_policy,
+    )
+    if isinstance(outcome, OperatorLogin):
+        response = RedirectResponse(OPERATOR_PREFIX + "/", status_code=303)
+        response.set_cookie(
+            OPERATOR_COOKIE,
+            outcome.token,
+            httponly=True,
+            samesite="strict",
+            secure=room.settings.cookie_secure,
+            path=OPERATOR_PREFIX,
+        )
+        return response
+    if outcome.locked_until is not None:
+        minutes = max(1, math.ceil((outcome.locked_until - room.clock()).total_seconds() / 60))
+        return _login_form(
+            request,
+            error=f"Đăng nhập sai quá nhiều lần. Thử lại sau {minutes} phút.",
+            username=ten_dang_nhap,
+            status=429,
+        )
+    return _login_form(request, error="Tên đăng nhập hoặc mật khẩu không đúng.", username=ten_dang_nhap, status=401)
+
+
+@router.post("/dang-xuat")
+def logout(request: Request, ctx: OperatorContext = Depends(current_operator)) -> Response:
+    with runtime(request).db.write() as conn:
+        end_session(conn, ctx.session.id, EndReason.logout, ctx.now)
+    response = RedirectResponse(OPERATOR_PREFIX + "/dang-nhap?ly_do=da_dang_xuat", status_code=303)
+    response.delete_cookie(OPERATOR_COOKIE, path=OPERATOR_PREFIX)
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def room_page(
+    request: Request, ky_thi: int | None = None, ctx: OperatorContext = Depends(current_operator)
+) -> Response:
+    view = _room_view(request, ky_thi, ctx)
+    return render(request, "proctor/room.html", {"ctx": ctx, **view})
+
+
+@router.get("/api/phong-thi")
+def room_api(
+    request: Request, ky_thi: int | None = None, ctx: OperatorContext = Depends(current_operator)
+) -> JSONResponse:
+    view = _room_view(request, ky_thi, ctx)
+    exam: Exam | None = view["exam"]
+    return JSONResponse(
+        {
+            "ok": True,
+            "now": format_at(ctx.now),
+            "exam": None if exam is None else {"id": exam.id, "name": exam.name, "phase": str(exam.phase(ctx.now))},
+            "counts": view["counts"],
+            "candidates": [
+                {
+                    "id": seat.candidate.id,
+                    "so_bao_danh": seat.candidate.so_bao_danh,
+                    "ho_ten": seat.candidate.ho_ten,
+                    "status": seat.status,
+                    "client": seat.session.client if seat.session else None,
+                    "last_seen_at": format_at(seat.session.last_seen_at) if seat.session else None,
+                }
+                for seat in view["seats"]
+            ],
+        }
+    )
+
+
+@router.post("/thi-sinh/{candidate_id}/ket-thuc-phien")
+def end_candidate_sessions(
+    request: Request, candidate_id: int, ctx: OperatorContext = Depends(current_operator)
+) -> Response:
+    """End every open session of a candidate (a candidate who left their seat, a suspected helper)."""
+    room = runtime(request)
+    with room.db.write() as conn:
+        candidate = get_candidate(conn, candidate_id)
+        if candidate is None:
+            raise WebError(404, "Không có thí sinh này.")
+        for session in open_sessions_of_candidate(conn, candidate.id):
+            end_candidate_session(conn, candidate, session, EndReason.proctor, now=ctx.now, actor=Actor.proctor)
+    return RedirectResponse(f"{OPERATOR_PREFIX}/?ky_thi={candidate.exam_id}", status_code=303)
+
+
+def _room_view(request: Request, exam_id: int | None, ctx: OperatorContext) -> dict[str, Any]:
+    room = runtime(request)
+    with room.db.read() as conn:
+        exams = list_exams(conn)
+        if exam_id is not None:
+            exam = find_exam(conn, exam_id)
+            if exam is None:
+                raise WebError(404, "Không có kỳ thi này.")
+        else:
+            exam = exams[0] if exams else None
+        seats = (
+            room_status(
+                candidates_of_exam(conn, exam.id),
+                latest_candidate_sessions(conn, exam.id),
+                ctx.now,
+                room.session_policy,
+            )
+            if exam
+            else []
+        )
+    counts = {status: sum(1 for seat in seats if seat.status == status) for status in STATUS_LABELS}
+    return {"exams": exams, "exam": exam, "seats": seats, "counts": counts, "labels": STATUS_LABELS}
+
+
+def _login_form(
+    request: Request, *, error: str = "", notice: str = "", username: str = "", status: int = 200
+) -> Response:
+    return render(
+        request,
+        "proctor/login.html",
+        {"error": error, "notice": notice, "username": username[:64]},
+        status_code=status,
+    )

@@ -1,0 +1,47 @@
+"""The room server's ASGI app: the portal, the mock services and the proctor pages, wired together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import mock_services.core
+from mock_services import catalog
+from mock_services.core.clock import Clock, utcnow
+from mock_services.core.db import Database
+from mock_services.core.http_errors import install_error_handlers
+from mock_services.core.middleware import AnonymousCookieMiddleware, SecurityHeadersMiddleware
+from mock_services.core.services import ServiceEntry
+from mock_services.core.settings import RoomSettings
+from mock_services.core.web import RoomRuntime, csrf_protect
+from mock_services.portal import web as portal_web
+from sandbox.proctor import web as proctor_web
+
+STATIC_DIR = Path(mock_services.core.__file__).parent / "static"
+
+# The services candidates work in, as the portal's navigation lists them. Each service issue
+# adds its entry here together with its router.
+SERVICES: tuple[ServiceEntry, ...] = ()
+
+
+def create_room_app(settings: RoomSettings, *, db: Database | None = None, clock: Clock = utcnow) -> FastAPI:
+    """Build the room server. The database must already carry the current schema."""
+    db = db or Database(settings.resolved_database_url)
+    catalog.check_schema(db)
+    app = FastAPI(
+        title="Sát hạch: phòng thi",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.room = RoomRuntime.build(settings, db, clock, SERVICES)
+    app.add_middleware(AnonymousCookieMiddleware, secure=settings.cookie_secure)
+    app.add_middleware(SecurityHeadersMiddleware)
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.include_router(portal_web.router)
+    app.include_router(proctor_web.router)
+    return app
