@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run reset test lint format bench system-packages clean
+.PHONY: run reset test lint format docs bench system-packages clean
 
 run: $(VENV)/.run-installed
 	$(PY) -m sandbox run --demo
@@ -22,6 +22,9 @@ lint: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
+
+docs: $(VENV)/.run-installed
+	$(PY) -m mock_services.eventdocs
 
 bench: $(VENV)/.dev-installed
 	$(PY) -m bench

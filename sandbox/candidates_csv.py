@@ -94,8 +94,10 @@ def parse_candidates(raw: bytes, source: str, *, taken: AbstractSet[str] = froze
         values = {field: clean(row[index]) for field, index in columns.items()}
         row_problems = _check_row(values, line, seen, taken)
         problems.extend(row_problems)
+        # Remember the number even when the row has other problems: a repeat must show up now, not next time.
+        if NUMBER_PATTERN.match(values["so_bao_danh"]):
+            seen.setdefault(values["so_bao_danh"], line)
         if not row_problems:
-            seen[values["so_bao_danh"]] = line
             people.append(NewCandidate(**values))
     if problems:
         raise CandidateCsvError(source, problems)
@@ -105,8 +107,9 @@ def parse_candidates(raw: bytes, source: str, *, taken: AbstractSet[str] = froze
 
 
 def _decode(raw: bytes, source: str) -> str:
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # Excel's byte-order mark; positions below count without it
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1

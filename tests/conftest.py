@@ -4,6 +4,7 @@ the in-process room app, and Playwright launching Debian's Chromium."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from mock_services import catalog
 from mock_services.core.db import Database
 from mock_services.core.settings import RoomSettings
 from sandbox.room import create_room_app
+from tests.support.live import LiveServer, room_env, room_server
 from tests.support.pgcluster import PgCluster
 from tests.support.room import EXAM_START, SECRET, FakeClock
 
@@ -76,6 +78,30 @@ def client(settings: RoomSettings, sqlite_db: Database, clock: FakeClock) -> Ite
     app = create_room_app(settings, db=sqlite_db, clock=clock)
     with TestClient(app, base_url="http://testserver", follow_redirects=False) as test_client:
         yield test_client
+
+
+@dataclass
+class LiveRoom:
+    """A room server in its own process, and the database it serves (for seeding and checking)."""
+
+    db: Database
+    server: LiveServer
+    env: dict[str, str]
+
+    def url(self, path: str = "/") -> str:
+        return self.server.url(path)
+
+
+@pytest.fixture
+def live_room(tmp_path: Path) -> Iterator[LiveRoom]:
+    """A real room server (uvicorn, subprocess, free port) on a fresh SQLite database."""
+    env = room_env(tmp_path / "var")
+    db = Database(f"sqlite:///{tmp_path / 'var' / 'sathach.db'}")
+    catalog.prepare_schema(db)
+    server = room_server(tmp_path / "run", env).start()
+    yield LiveRoom(db, server, env)
+    server.stop()
+    db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,11 +10,36 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
 CHAIN_VERSION = "sathach-chain-v1"
+
+
+class EventRecordLike(Protocol):
+    @property
+    def seq(self) -> int: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def exam_id(self) -> int: ...
+    @property
+    def candidate_id(self) -> int: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def verb(self) -> str: ...
+    @property
+    def object_kind(self) -> str: ...
+    @property
+    def object_id(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any]: ...
+    @property
+    def context(self) -> dict[str, Any]: ...
+    @property
+    def prev_hash(self) -> str: ...
 
 
 def canonical_json(value: Any) -> bytes:
@@ -61,6 +86,23 @@ def record_body(
         "context": context,
         "prev_hash": prev_hash,
     }
+
+
+def record_body_of(record: EventRecordLike) -> dict[str, Any]:
+    """``record_body`` of a stored (or about to be stored) record."""
+    return record_body(
+        seq=record.seq,
+        at=record.at,
+        exam_id=record.exam_id,
+        candidate_id=record.candidate_id,
+        actor=record.actor,
+        verb=record.verb,
+        object_kind=record.object_kind,
+        object_id=record.object_id,
+        data=record.data,
+        context=record.context,
+        prev_hash=record.prev_hash,
+    )
 
 
 def link_hash(prev_hash: str, body: dict[str, Any]) -> str:

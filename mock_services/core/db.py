@@ -57,8 +57,13 @@ class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         try:
             self.url: URL = make_url(url)
-        except ArgumentError as exc:
-            raise DatabaseUnavailable(f"The database URL {url!r} is not a valid SQLAlchemy URL.") from exc
+        except (ArgumentError, ValueError) as exc:
+            # Never echo the text back: it may hold a password.
+            raise DatabaseUnavailable(
+                "SATHACH_DATABASE_URL is not a valid database URL (a part of it cannot be read, such as a port "
+                "that is not a number): write it as postgresql+psycopg://user:password@host:5432/dbname, "
+                "or leave it empty for SQLite under the data directory."
+            ) from exc
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         if self.is_sqlite:
             self.engine = _sqlite_engine(self.url, echo=echo)
@@ -66,7 +71,7 @@ class Database:
             self.engine = create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=10)
         else:
             raise DatabaseUnavailable(
-                f"The database URL {self.display_url} names {self.url.get_backend_name()!r}; "
+                f"SATHACH_DATABASE_URL ({self.display_url}) names {self.url.get_backend_name()!r}; "
                 "Sát hạch runs on SQLite or PostgreSQL (postgresql+psycopg://…)."
             )
 
@@ -124,6 +129,9 @@ def _sqlite_engine(url: URL, *, echo: bool) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+        # Straight to the driver: this runs once per transaction, and the room writes a lot of them.
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        driver.execute(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
 
     return engine

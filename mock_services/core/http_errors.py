@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mock_services.core.errors import WebError
+from mock_services.core.middleware import add_security_headers
 from mock_services.core.web import OPERATOR_PREFIX, render
 
 log = logging.getLogger("sathach.errors")
@@ -81,7 +82,10 @@ async def _on_database_busy(request: Request, exc: Exception) -> Response:
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(request, WebError(500))
+    response = error_response(request, WebError(500))
+    # Starlette answers unexpected errors outside every middleware, the security headers' too.
+    add_security_headers(response.headers)
+    return response
 
 
 def install_error_handlers(app: FastAPI) -> None:

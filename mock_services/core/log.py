@@ -8,8 +8,10 @@ that has seen ``seq`` N will never later find an event below N.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -25,13 +27,11 @@ from sqlalchemy import (
     Text,
     event,
     func,
-    insert,
     select,
-    update,
 )
 from sqlalchemy.engine import Connection, Row
 
-from mock_services.core.chain import canonical_json, genesis, link_hash, record_body
+from mock_services.core.chain import canonical_json, genesis, link_hash, record_body_of
 from mock_services.core.db import UTCDateTime, metadata
 from mock_services.core.events import (
     Actor,
@@ -90,6 +90,32 @@ for _statement in (
     event.listen(events, "after_create", DDL(_statement).execute_if(dialect="postgresql"))  # type: ignore[no-untyped-call]
 
 
+# The append path is the hottest write of the room, so its three statements go to the driver
+# as plain SQL (SQLAlchemy's statement machinery costs more than SQLite's own work here), in
+# each backend's parameter style. `at` is stored as SQLAlchemy's DateTime stores it.
+_APPEND_SQL: dict[str, dict[str, str]] = {
+    "sqlite": {
+        "next": "SELECT (SELECT max(seq) FROM events), last_hash, length FROM (SELECT 1) "
+        "LEFT JOIN chain_heads ON candidate_id = :candidate_id",
+        "insert": "INSERT INTO events (seq, at, exam_id, candidate_id, actor, verb, object_kind, object_id, "
+        "data, context, prev_hash, hash) VALUES (:seq, :at, :exam_id, :candidate_id, :actor, :verb, "
+        ":object_kind, :object_id, :data, :context, :prev_hash, :hash)",
+        "head": "INSERT INTO chain_heads (candidate_id, exam_id, last_seq, last_hash, length) "
+        "VALUES (:candidate_id, :exam_id, :seq, :hash, 1) ON CONFLICT (candidate_id) DO UPDATE SET "
+        "last_seq = excluded.last_seq, last_hash = excluded.last_hash, length = chain_heads.length + 1",
+    },
+}
+_APPEND_SQL["postgresql"] = {
+    name: re.sub(r":(\w+)", r"%(\1)s", sql).replace("FROM (SELECT 1) LEFT JOIN", "FROM (SELECT 1) AS one LEFT JOIN")
+    for name, sql in _APPEND_SQL["sqlite"].items()
+}
+
+
+def _stored_at(dialect: str, at: datetime) -> object:
+    naive = at.astimezone(UTC).replace(tzinfo=None)
+    return naive.strftime("%Y-%m-%d %H:%M:%S.%f") if dialect == "sqlite" else naive
+
+
 def append(
     conn: Connection,
     *,
@@ -107,14 +133,15 @@ def append(
     if conn.dialect.name == "postgresql":
         # Serialise appenders until commit; plain readers (ACCESS SHARE) are not blocked.
         conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
-    seq = (conn.execute(select(func.max(events.c.seq))).scalar() or 0) + 1
-    head = conn.execute(
-        select(chain_heads.c.last_hash, chain_heads.c.length).where(chain_heads.c.candidate_id == candidate_id)
-    ).one_or_none()
-    prev_hash = head.last_hash if head is not None else genesis(exam_id, candidate_id)
+    sql = _APPEND_SQL[conn.dialect.name]
+    driver = conn.connection.driver_connection  # inside the caller's transaction, like every statement
+    assert driver is not None
+    last_seq, last_hash, _ = driver.execute(sql["next"], {"candidate_id": candidate_id}).fetchone()
+    seq = (last_seq or 0) + 1
+    prev_hash = last_hash if last_hash is not None else genesis(exam_id, candidate_id)
     data = event.model_dump(mode="json")
     ctx = (context or EventContext()).as_dict()
-    body = record_body(
+    record = EventRecord(
         seq=seq,
         at=now,
         exam_id=exam_id,
@@ -126,50 +153,26 @@ def append(
         data=data,
         context=ctx,
         prev_hash=prev_hash,
+        hash="",
     )
-    digest = link_hash(prev_hash, body)
-    conn.execute(
-        insert(events).values(
-            seq=seq,
-            at=now,
-            exam_id=exam_id,
-            candidate_id=candidate_id,
-            actor=str(actor),
-            verb=event.verb,
-            object_kind=event.object_kind,
-            object_id=object_id,
-            data=canonical_json(data).decode(),
-            context=canonical_json(ctx).decode(),
-            prev_hash=prev_hash,
-            hash=digest,
-        )
-    )
-    if head is None:
-        conn.execute(
-            insert(chain_heads).values(
-                candidate_id=candidate_id, exam_id=exam_id, last_seq=seq, last_hash=digest, length=1
-            )
-        )
-    else:
-        conn.execute(
-            update(chain_heads)
-            .where(chain_heads.c.candidate_id == candidate_id)
-            .values(last_seq=seq, last_hash=digest, length=head.length + 1)
-        )
-    return EventRecord(
-        seq=seq,
-        at=now,
-        exam_id=exam_id,
-        candidate_id=candidate_id,
-        actor=str(actor),
-        verb=event.verb,
-        object_kind=event.object_kind,
-        object_id=object_id,
-        data=data,
-        context=ctx,
-        prev_hash=prev_hash,
-        hash=digest,
-    )
+    digest = link_hash(prev_hash, record_body_of(record))
+    params = {
+        "seq": seq,
+        "at": _stored_at(conn.dialect.name, now),
+        "exam_id": exam_id,
+        "candidate_id": candidate_id,
+        "actor": record.actor,
+        "verb": record.verb,
+        "object_kind": record.object_kind,
+        "object_id": object_id,
+        "data": canonical_json(data).decode(),
+        "context": canonical_json(ctx).decode(),
+        "prev_hash": prev_hash,
+        "hash": digest,
+    }
+    driver.execute(sql["insert"], params)
+    driver.execute(sql["head"], params)
+    return replace(record, hash=digest)
 
 
 def select_events(

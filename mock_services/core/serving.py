@@ -69,10 +69,28 @@ def announce(sock: socket.socket, port_file: Path | None) -> int:
     return port
 
 
+class _AnnouncingServer(uvicorn.Server):
+    """A uvicorn server that writes its port file once it has started (and handles SIGTERM)."""
+
+    def __init__(self, config: uvicorn.Config, sock: socket.socket, port_file: Path | None) -> None:
+        super().__init__(config)
+        self._sock = sock
+        self._port_file = port_file
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.started:
+            announce(self._sock, self._port_file)
+
+
 def serve_asgi(app: Any, sock: socket.socket, *, log_level: str, port_file: Path | None) -> None:
-    announce(sock, port_file)
     config = uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off", timeout_graceful_shutdown=5)
-    uvicorn.Server(config).run(sockets=[sock])
+    server = _AnnouncingServer(config, sock, port_file)
+    # uvicorn re-raises SIGINT/SIGTERM once it has shut down gracefully, to die of the signal;
+    # with its own handler left in place, the re-raised signal is a no-op and we exit with 0.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, server.handle_exit)
+    server.run(sockets=[sock])
 
 
 def serve_smtp(factory: Any, sock: socket.socket, *, port_file: Path | None) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import select, union
 from sqlalchemy.engine import Connection
 
 from mock_services.core.accounts import candidates
-from mock_services.core.chain import genesis, link_hash, record_body
+from mock_services.core.chain import genesis, link_hash, record_body_of
 from mock_services.core.events import EventRecord
 from mock_services.core.log import chain_heads, events, iter_events
 
@@ -101,7 +101,7 @@ def first_break(chain: list[EventRecord], start: str, head: _Head | None) -> tup
     for index, record in enumerate(chain):
         if record.prev_hash != expected:
             return _diagnose_link(chain, index, position.get(record.prev_hash), start)
-        if link_hash(record.prev_hash, _body(record)) != record.hash:
+        if link_hash(record.prev_hash, record_body_of(record)) != record.hash:
             return (
                 record.seq,
                 BreakKind.modified,
@@ -171,19 +171,3 @@ def _diagnose_head(chain: list[EventRecord], head: _Head | None) -> tuple[int | 
             f"{head.length} events ending at seq {head.last_seq}: events were written outside the log.",
         )
     return None
-
-
-def _body(record: EventRecord) -> dict[str, object]:
-    return record_body(
-        seq=record.seq,
-        at=record.at,
-        exam_id=record.exam_id,
-        candidate_id=record.candidate_id,
-        actor=record.actor,
-        verb=record.verb,
-        object_kind=record.object_kind,
-        object_id=record.object_id,
-        data=record.data,
-        context=record.context,
-        prev_hash=record.prev_hash,
-    )

@@ -15,7 +15,7 @@ from mock_services.core.accounts import Candidate, candidates_of_exam, get_candi
 from mock_services.core.chain import format_at
 from mock_services.core.errors import WebError
 from mock_services.core.events import Actor
-from mock_services.core.exams import Exam, find_exam, list_exams
+from mock_services.core.exams import Exam, ExamPhase, find_exam, list_exams
 from mock_services.core.sessions import (
     EndReason,
     LoginSession,
@@ -44,6 +44,13 @@ from sandbox.proctor.auth import (
 add_template_dir(Path(__file__).parent / "templates")
 
 router = APIRouter(prefix=OPERATOR_PREFIX)
+
+PHASE_LABELS = {
+    ExamPhase.not_started: "Chưa đến giờ thi",
+    ExamPhase.in_progress: "Đang thi",
+    ExamPhase.ended: "Đã hết giờ làm bài",
+    ExamPhase.closed: "Kỳ thi đã đóng",
+}
 
 STATUS_LABELS = {
     "online": "Đang đăng nhập",
@@ -206,7 +213,15 @@ def _room_view(request: Request, exam_id: int | None, ctx: OperatorContext) -> d
             else []
         )
     counts = {status: sum(1 for seat in seats if seat.status == status) for status in STATUS_LABELS}
-    return {"exams": exams, "exam": exam, "seats": seats, "counts": counts, "labels": STATUS_LABELS}
+    phase_label = PHASE_LABELS[exam.phase(ctx.now)] if exam else ""
+    return {
+        "exams": exams,
+        "exam": exam,
+        "seats": seats,
+        "counts": counts,
+        "labels": STATUS_LABELS,
+        "phase_label": phase_label,
+    }
 
 
 def _login_form(

@@ -1,0 +1,34 @@
+"""`make bench`: run every benchmark and print its figures (also written to bench/results/)."""
+
+from __future__ import annotations
+
+import json
+import platform
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import log_append
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def main() -> int:
+    print("Action log: one append per transaction vs bare sqlite3 INSERT per transaction (WAL, synchronous=FULL)")
+    result = log_append.run()
+    print(result.report())
+    RESULTS.mkdir(exist_ok=True)
+    record = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()} {platform.processor() or ''}".strip(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "log_append": log_append.summary(result),
+    }
+    (RESULTS / "latest.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The schema's version: created once, found current, upgraded step by step, and a foreign one refused."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+import pytest
+from sqlalchemy import inspect, text, update
+from sqlalchemy.engine import Connection
+
+from mock_services import catalog
+from mock_services.core import migrations
+from mock_services.core.db import Database
+from mock_services.core.migrations import SCHEMA_VERSION, SchemaError, schema_info, stored_version
+
+
+@pytest.fixture
+def empty(backend_url: str) -> Iterator[Database]:
+    db = Database(backend_url)
+    yield db
+    db.dispose()
+
+
+NEXT = SCHEMA_VERSION + 1
+
+
+def set_version(db: Database, version: int) -> None:
+    with db.write() as conn:
+        conn.execute(update(schema_info).where(schema_info.c.key == "version").values(value=str(version)))
+
+
+def stored_version_in(conn: Connection) -> int:
+    return int(conn.execute(text("SELECT value FROM schema_info WHERE key = 'version'")).scalar_one())
+
+
+def test_a_new_database_is_created_then_current(empty: Database) -> None:
+    assert catalog.prepare_schema(empty) == "created"
+    assert catalog.prepare_schema(empty) == "current"
+
+    catalog.check_schema(empty)
+    assert stored_version(empty) == SCHEMA_VERSION
+    tables = set(inspect(empty.engine).get_table_names())
+    assert {"schema_info", "exams", "candidates", "operators", "events", "chain_heads", "blobs"} <= tables
+
+
+def test_check_schema_on_an_empty_database_says_to_run_init_db(empty: Database) -> None:
+    with pytest.raises(SchemaError, match="init-db"):
+        catalog.check_schema(empty)
+
+    assert inspect(empty.engine).get_table_names() == []
+
+
+@pytest.mark.parametrize("check", [catalog.prepare_schema, catalog.check_schema])
+def test_a_database_from_a_newer_sathach_is_refused_naming_both_versions(
+    empty: Database, check: Callable[[Database], object]
+) -> None:
+    catalog.prepare_schema(empty)
+    set_version(empty, SCHEMA_VERSION + 96)
+
+    with pytest.raises(SchemaError) as caught:
+        check(empty)
+
+    message = str(caught.value).replace(empty.display_url, "")
+    assert re.search(rf"\b{SCHEMA_VERSION + 96}\b", message), message
+    assert re.search(rf"\b{SCHEMA_VERSION}\b", message), message
+    assert stored_version(empty) == SCHEMA_VERSION + 96
+
+
+def test_a_database_holding_other_tables_is_refused_and_left_alone(empty: Database) -> None:
+    with empty.write() as conn:
+        conn.execute(text("CREATE TABLE payroll (id INTEGER PRIMARY KEY, amount INTEGER)"))
+
+    with pytest.raises(SchemaError, match="payroll"):
+        catalog.prepare_schema(empty)
+    with pytest.raises(SchemaError, match="payroll"):
+        catalog.check_schema(empty)
+
+    assert inspect(empty.engine).get_table_names() == ["payroll"]
+
+
+def test_an_older_database_is_upgraded_by_its_migration_steps(empty: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog.prepare_schema(empty)
+    ran: list[int] = []
+
+    def step(conn: Connection) -> None:
+        ran.append(stored_version_in(conn))
+        conn.execute(text("CREATE TABLE added_by_the_step (id INTEGER PRIMARY KEY)"))
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setitem(migrations.MIGRATIONS, NEXT, step)
+    with pytest.raises(SchemaError, match="init-db"):
+        catalog.check_schema(empty)
+
+    assert catalog.prepare_schema(empty) == "upgraded"
+
+    assert ran == [SCHEMA_VERSION]
+    assert stored_version(empty) == NEXT
+    assert "added_by_the_step" in inspect(empty.engine).get_table_names()
+    catalog.check_schema(empty)
+    assert catalog.prepare_schema(empty) == "current"
+    assert ran == [SCHEMA_VERSION]
+
+
+def test_a_failing_migration_step_leaves_the_database_at_its_version(
+    empty: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog.prepare_schema(empty)
+
+    def broken_step(conn: Connection) -> None:
+        conn.execute(text("CREATE TABLE half_done (id INTEGER PRIMARY KEY)"))
+        raise RuntimeError("the step failed")
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", NEXT)
+    monkeypatch.setitem(migrations.MIGRATIONS, NEXT, broken_step)
+
+    with pytest.raises(RuntimeError, match="the step failed"):
+        catalog.prepare_schema(empty)
+
+    assert stored_version(empty) == SCHEMA_VERSION
+    assert "half_done" not in inspect(empty.engine).get_table_names()
