@@ -310,3 +310,32 @@ def test_sessions_rebuilt_from_the_log_equal_the_sessions_table(
     live = {row["id"]: LoginSession.from_row(row).state() for row in rows}
     assert rebuilt == live
     assert len(live) == 3
+
+
+def test_a_service_mounted_in_the_room_shares_the_one_login_and_its_navigation(
+    settings, sqlite_db: Database, clock: FakeClock, room: SeededExam, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What every service issue relies on: its router uses `current_candidate`, its entry shows in the nav."""
+    from fastapi import APIRouter, Depends
+    from fastapi.responses import PlainTextResponse
+
+    import sandbox.room
+    from mock_services.core.services import ServiceEntry
+    from mock_services.portal.deps import CandidateContext, current_candidate
+
+    mail = APIRouter(prefix="/thu")
+
+    @mail.get("/")
+    def inbox(ctx: CandidateContext = Depends(current_candidate)) -> PlainTextResponse:
+        return PlainTextResponse(f"Hộp thư đến của {ctx.candidate.ho_ten}")
+
+    entry = ServiceEntry("mail", "Thư điện tử công vụ", "/thu/", "Hộp thư công vụ của bạn")
+    monkeypatch.setattr(sandbox.room, "SERVICES", (entry,))
+    app = create_room_app(settings, db=sqlite_db, clock=clock)
+    app.include_router(mail)
+    with TestClient(app, follow_redirects=False) as browser:
+        assert browser.get("/thu/").headers["location"] == "/dang-nhap?ly_do=chua_dang_nhap&tiep=%2Fthu%2F"
+        login(browser, "CT002", room.passwords["CT002"], tiep="/thu/")
+        assert browser.get("/thu/").text == "Hộp thư đến của Trần Thị Bích Hòa"
+        nav = browser.get("/bai-thi").text
+        assert '<a href="/thu/" class="nav-link">Thư điện tử công vụ</a>' in nav
