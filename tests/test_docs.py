@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -40,8 +41,8 @@ def test_the_event_catalogue_is_generated_from_the_code() -> None:
 
 def test_every_operator_command_is_documented() -> None:
     page = (ROOT / "docs" / "operators.md").read_text(encoding="utf-8")
-    subparsers = next(a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction")
-    missing = [name for name in subparsers.choices if f"`{name}" not in page]  # type: ignore[attr-defined]
+    subparsers = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    missing = [name for name in subparsers.choices if f"`{name}" not in page]
     assert not missing, f"docs/operators.md does not document: {missing}"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
-from tests.support.live import ROOT, room_env
+from tests.support.live import ROOT, room_env, sandbox_cli
 from tests.support.room import csrf_from
 
 pytestmark = pytest.mark.live
@@ -159,16 +159,7 @@ def test_a_port_in_use_stops_the_boot_with_one_sentence(tmp_path: Path) -> None:
         squatter.bind(("127.0.0.1", 0))
         squatter.listen()
         port = squatter.getsockname()[1]
-        env = room_env(tmp_path / "var", SATHACH_GRADERD_PORT=str(port))
-        result = subprocess.run(
-            [sys.executable, "-m", "sandbox", "run", "--demo"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        result = sandbox_cli("run", "--demo", env=room_env(tmp_path / "var", SATHACH_GRADERD_PORT=str(port)))
     assert result.returncode == 2
     assert f"error: Port {port} on 127.0.0.1 is already in use by another program" in result.stderr
     assert "SATHACH_GRADERD_PORT" in result.stderr

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from mock_services.core import log
-from mock_services.core.chain import genesis, link_hash, record_body
+from mock_services.core.chain import genesis, link_hash, record_body_of
 from mock_services.core.db import Database
 from mock_services.core.events import Actor, EventContext, EventData, EventError, EventRecord
 from mock_services.core.verify import verify_log
@@ -68,20 +68,7 @@ def test_each_record_links_to_the_previous_one_of_the_same_candidate(db: Databas
     assert chain_two[0].prev_hash == genesis(second.exam_id, second.id)
     assert chain_one[1].prev_hash == chain_one[0].hash
     for record in chain_one + chain_two:
-        body = record_body(
-            seq=record.seq,
-            at=record.at,
-            exam_id=record.exam_id,
-            candidate_id=record.candidate_id,
-            actor=record.actor,
-            verb=record.verb,
-            object_kind=record.object_kind,
-            object_id=record.object_id,
-            data=record.data,
-            context=record.context,
-            prev_hash=record.prev_hash,
-        )
-        assert link_hash(record.prev_hash, body) == record.hash
+        assert link_hash(record.prev_hash, record_body_of(record)) == record.hash
 
 
 def test_select_pages_in_seq_order_and_filters(db: Database, room: SeededExam) -> None:
