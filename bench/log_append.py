@@ -20,9 +20,10 @@ from pathlib import Path
 
 from mock_services import catalog
 from mock_services.core import log
-from mock_services.core.accounts import NewCandidate
+from mock_services.core.accounts import Candidate, NewCandidate, candidates_of_exam
 from mock_services.core.db import Database
 from mock_services.core.events import Actor, EventContext
+from mock_services.core.exams import create_exam
 from mock_services.portal.events import LoginFailed
 from sandbox import roster
 
@@ -76,7 +77,7 @@ def run(rounds: int = 5, per_round: int = 1000, directory: Path | None = None) -
     with tempfile.TemporaryDirectory(prefix="sathach-bench-", dir=directory) as tmp:
         db = Database(f"sqlite:///{tmp}/log.db")
         catalog.prepare_schema(db)
-        exam_id, candidate_ids = _seed(db)
+        candidates = _seed(db)
         bare = sqlite3.connect(f"{tmp}/bare.db", isolation_level=None)
         for pragma in ("journal_mode=WAL", "synchronous=FULL"):
             bare.execute(f"PRAGMA {pragma}")
@@ -87,18 +88,17 @@ def run(rounds: int = 5, per_round: int = 1000, directory: Path | None = None) -
         for round_number in range(rounds):
             rows = []
             for i in range(per_round):
-                candidate_id = candidate_ids[i % len(candidate_ids)]
+                candidate = candidates[i % len(candidates)]
                 event = LoginFailed(reason="wrong_password", client=f"10.0.{round_number}.{i % 250}")
                 context = EventContext(session_id="0123456789abcdef0123456789abcdef", client="10.0.0.1")
                 started = time.perf_counter()
                 with db.write() as conn:
                     record = log.append(
                         conn,
-                        exam_id=exam_id,
-                        candidate_id=candidate_id,
+                        candidate,
                         actor=Actor.candidate,
                         event=event,
-                        object_id=str(candidate_id),
+                        object_id=str(candidate.id),
                         now=datetime.now(UTC),
                         context=context,
                     )
@@ -129,10 +129,7 @@ def run(rounds: int = 5, per_round: int = 1000, directory: Path | None = None) -
     return Result(Side("action log append", ours), Side("bare sqlite3 insert", baseline))
 
 
-def _seed(db: Database) -> tuple[int, list[int]]:
-    from mock_services.core.accounts import candidates_of_exam
-    from mock_services.core.exams import create_exam
-
+def _seed(db: Database) -> list[Candidate]:
     now = datetime.now(UTC)
     with db.write() as conn:
         exam = create_exam(conn, name="bench", starts_at=now, duration_minutes=60, seed=1, now=now)
@@ -141,7 +138,7 @@ def _seed(db: Database) -> tuple[int, list[int]]:
     ]
     roster.import_candidates(db, exam.id, people, secret=b"x" * 32, now=now)
     with db.read() as conn:
-        return exam.id, [c.id for c in candidates_of_exam(conn, exam.id)]
+        return candidates_of_exam(conn, exam.id)
 
 
 def summary(result: Result) -> dict[str, float]:

@@ -8,13 +8,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from graderd import __version__
-from mock_services import catalog
+from mock_services.contract import head_seq
 from mock_services.core.db import Database
-from mock_services.core.log import head_seq
+from mock_services.core.migrations import check_schema
 
 
 def create_grader_app(db: Database) -> FastAPI:
-    catalog.check_schema(db)
+    check_schema(db)
     app = FastAPI(title="Sát hạch: graderd", version=__version__, docs_url=None, redoc_url=None)
 
     @app.get("/health")

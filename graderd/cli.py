@@ -14,6 +14,7 @@ from graderd.app import create_grader_app
 from graderd.settings import GraderSettings
 from mock_services.core.db import Database
 from mock_services.core.errors import SathachError
+from mock_services.core.settings import describe_invalid
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = GraderSettings()
     except ValidationError as exc:
-        print(f"error: the settings are not valid: {exc.errors()[0]['msg']}", file=sys.stderr)
+        print(f"error: {describe_invalid(exc)}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:

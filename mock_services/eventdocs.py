@@ -12,7 +12,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from mock_services.catalog import event_types
+from mock_services.contract import event_types
 from mock_services.core.events import EventData
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "events.md"

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-from mock_services.core.accounts import NewCandidate
+from mock_services.core.accounts import NewCandidate, normalize_number
 from mock_services.core.errors import SathachError
 
 FIELDS: dict[str, str] = {
@@ -153,7 +153,7 @@ def _check_row(values: dict[str, str], line: int, seen: dict[str, int], taken: A
             problems.append(CsvProblem(line, f"'{label}' is empty"))
         elif len(values[field]) > _LIMITS[field]:
             problems.append(CsvProblem(line, f"'{label}' is longer than {_LIMITS[field]} characters"))
-    number = values["so_bao_danh"] = values["so_bao_danh"].upper()
+    number = values["so_bao_danh"] = normalize_number(values["so_bao_danh"])
     if number and not NUMBER_PATTERN.match(number):
         problems.append(CsvProblem(line, f"số báo danh '{number}' may hold only letters A-Z, digits, '.', '_' and '-'"))
     elif number in seen:

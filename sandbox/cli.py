@@ -24,9 +24,9 @@ from mock_services.core.clock import utcnow
 from mock_services.core.db import Database
 from mock_services.core.errors import SathachError
 from mock_services.core.exams import create_exam, list_exams
-from mock_services.core.settings import RoomSettings
+from mock_services.core.settings import RoomSettings, describe_invalid
 from mock_services.core.verify import verify_log
-from sandbox import roster
+from sandbox import closing, roster
 from sandbox.candidates_csv import parse_candidates
 from sandbox.schedule import check_duration, parse_date, parse_time, starts_at
 
@@ -39,8 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = RoomSettings()
     except ValidationError as exc:
-        problems = "; ".join(f"SATHACH_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
-        print(f"error: the settings are not valid: {problems}", file=sys.stderr)
+        print(f"error: {describe_invalid(exc)}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     command: Command = args.command
@@ -71,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--date", required=True, help="the day, e.g. 2026-11-24 or 24/11/2026 (room time zone)")
     p.add_argument("--start", required=True, help="start time, e.g. 08:00")
     p.add_argument("--duration", required=True, type=int, help="minutes")
-    p.add_argument("--seed", type=int, help="seed of the per-candidate draws (default: random)")
+    p.add_argument("--seed", type=_seed, help="seed of the per-candidate draws, 0 to 2^63-1 (default: random)")
 
     command("list-exams", cmd_list_exams, "List the exams of this room.")
 
@@ -82,6 +81,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("credentials", cmd_credentials, "Print each candidate's số báo danh and password.")
     p.add_argument("exam", type=int, help="exam id")
     p.add_argument("--csv", type=Path, help="also write them to this CSV (UTF-8, opens in Excel)")
+
+    p = command("close-exam", cmd_close_exam, "Close an exam: no more logins, every open session ends.")
+    p.add_argument("exam", type=int, help="exam id")
 
     p = command("reset-password", cmd_reset_password, "Give one candidate a new password and print it.")
     p.add_argument("exam", type=int, help="exam id")
@@ -102,6 +104,16 @@ def _parser() -> argparse.ArgumentParser:
     p = command("serve-smtp", cmd_serve_smtp, "Serve the SMTP listener alone (`run` starts it for you).")
     p.add_argument("--port-file", type=Path, help="write the listening port here once listening")
     return parser
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError("a seed is a whole number from 0 to 2^63-1")
+    return value
 
 
 def _database(settings: RoomSettings) -> Database:
@@ -172,19 +184,29 @@ def cmd_credentials(args: argparse.Namespace, settings: RoomSettings) -> int:
     for cred in creds:
         print(f"{cred.candidate.so_bao_danh:<10} {cred.candidate.ho_ten:<{width}} {cred.password}")
     if args.csv:
-        with args.csv.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads it as UTF-8
-            writer = csv.writer(handle)
-            writer.writerow(["Số báo danh", "Họ và tên", "Chức vụ", "Đơn vị", "Mật khẩu"])
-            for cred in creds:
-                c = cred.candidate
-                writer.writerow([c.so_bao_danh, c.ho_ten, c.chuc_vu, c.don_vi, cred.password])
+        try:
+            with args.csv.open("w", encoding="utf-8-sig", newline="") as handle:  # BOM: Excel reads it as UTF-8
+                writer = csv.writer(handle)
+                writer.writerow(["Số báo danh", "Họ và tên", "Chức vụ", "Đơn vị", "Mật khẩu"])
+                for cred in creds:
+                    c = cred.candidate
+                    writer.writerow([c.so_bao_danh, c.ho_ten, c.chuc_vu, c.don_vi, cred.password])
+        except OSError as exc:
+            raise roster.RosterError(f"Cannot write {args.csv}: {exc.strerror}.") from None
         print(f"Written to {args.csv}.")
+    return 0
+
+
+def cmd_close_exam(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _ready_database(settings)
+    ended = closing.close(db, args.exam, now=utcnow())
+    print(f"Exam {args.exam} is closed; {ended} open session(s) ended.")
     return 0
 
 
 def cmd_reset_password(args: argparse.Namespace, settings: RoomSettings) -> int:
     db = _ready_database(settings)
-    cred = roster.reset_password(db, args.exam, args.so_bao_danh, secret=settings.secret())
+    cred = roster.reset_password(db, args.exam, args.so_bao_danh, secret=settings.secret(), now=utcnow())
     print(f"{cred.candidate.so_bao_danh} {cred.candidate.ho_ten}: {cred.password}")
     return 0
 
@@ -252,17 +274,14 @@ def cmd_run(args: argparse.Namespace, settings: RoomSettings) -> int:
     port_check(settings.host, settings.port, setting="SATHACH_PORT")
     port_check(settings.smtp_host, settings.smtp_port, setting="SATHACH_SMTP_PORT")
     port_check(settings.graderd_host, settings.graderd_port, setting="SATHACH_GRADERD_PORT")
-    children = supervisor.boot(settings.data_dir / "run")
-    ports = {child.name: child.port() for child in children}
-    _print_banner(settings, ports, demo)
-    return supervisor.supervise(children)
+    return supervisor.run_room(settings.data_dir / "run", lambda ports: _print_banner(settings, ports, demo))
 
 
 def _reset(settings: RoomSettings) -> None:
-    if settings.database_url and not settings.database_url.startswith("sqlite"):
+    if settings.database_url:
         raise roster.RosterError(
-            "--reset only deletes the SQLite database under the data directory; to start a PostgreSQL "
-            "room afresh, drop and recreate its database."
+            "--reset only deletes the default SQLite database under the data directory, and "
+            "SATHACH_DATABASE_URL points elsewhere: delete or drop that database yourself to start afresh."
         )
     if settings.data_dir.exists():
         for name in ("sathach.db", "sathach.db-wal", "sathach.db-shm", "run"):
@@ -274,7 +293,7 @@ def _reset(settings: RoomSettings) -> None:
     print(f"Reset: the room's data under {settings.data_dir} was deleted.")
 
 
-def _print_banner(settings: RoomSettings, ports: dict[str, int | None], demo: object) -> None:
+def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: object) -> None:
     from sandbox.demo import DemoRoom
 
     room = f"http://{settings.host}:{ports['room']}"

@@ -59,7 +59,8 @@ class DemoRoom:
 
 
 def ensure_demo(db: Database, *, secret: bytes, now: datetime) -> DemoRoom:
-    """Create the demo exam on first run; otherwise reuse it, restarting its clock if time is up."""
+    """Create the demo exam on first run, in one transaction; otherwise reuse it, restarting its
+    clock if its time is up."""
     start = now.replace(second=0, microsecond=0)
     with db.read() as conn:
         exam_id = conn.execute(
@@ -67,6 +68,8 @@ def ensure_demo(db: Database, *, secret: bytes, now: datetime) -> DemoRoom:
         ).scalar()
     created = restarted = False
     if exam_id is None:
+        tasks = load_demo_tasks()  # before anything is written: a bad task file leaves no half demo
+        prepared = roster.prepare(DEMO_CANDIDATES, secret=secret)
         with db.write() as conn:
             exam = create_exam(
                 conn,
@@ -77,9 +80,7 @@ def ensure_demo(db: Database, *, secret: bytes, now: datetime) -> DemoRoom:
                 now=now,
                 is_demo=True,
             )
-        roster.import_candidates(db, exam.id, DEMO_CANDIDATES, secret=secret, now=now)
-        tasks = load_demo_tasks()
-        with db.write() as conn:
+            roster.insert_candidates(conn, exam.id, prepared, now=now)
             for candidate in candidates_of_exam(conn, exam.id):
                 for position, task in enumerate(tasks, start=1):
                     assign(conn, candidate, task.for_candidate(position, candidate), now=now)
@@ -87,7 +88,7 @@ def ensure_demo(db: Database, *, secret: bytes, now: datetime) -> DemoRoom:
     else:
         with db.write() as conn:
             exam = get_exam(conn, exam_id)
-            if exam.phase(now) in (ExamPhase.ended, ExamPhase.closed) and exam.closed_at is None:
+            if exam.phase(now) is ExamPhase.ended:
                 reschedule_exam(conn, exam.id, starts_at=start)
                 restarted = True
             exam = get_exam(conn, exam_id)

@@ -17,17 +17,9 @@ def assign(conn: Connection, candidate: Candidate, assignment: Assignment, *, no
     add_assignment(conn, exam_id=candidate.exam_id, candidate_id=candidate.id, assignment=assignment)
     log.append(
         conn,
-        exam_id=candidate.exam_id,
-        candidate_id=candidate.id,
+        candidate,
         actor=Actor.system,
-        event=TaskAssigned(
-            position=assignment.position,
-            title=assignment.title,
-            service=assignment.service,
-            points=str(assignment.points),
-            params=assignment.params,
-            instructions=assignment.instructions,
-        ),
+        event=TaskAssigned(after=assignment.state()),
         object_id=assignment.task_id,
         now=now,
         context=EventContext(task_id=assignment.task_id),

@@ -12,7 +12,7 @@ from mock_services import catalog
 from mock_services.core.clock import Clock, utcnow
 from mock_services.core.db import Database
 from mock_services.core.http_errors import install_error_handlers
-from mock_services.core.middleware import AnonymousCookieMiddleware, SecurityHeadersMiddleware
+from mock_services.core.middleware import AnonymousCookieMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware
 from mock_services.core.services import ServiceEntry
 from mock_services.core.settings import RoomSettings
 from mock_services.core.web import RoomRuntime, csrf_protect
@@ -20,6 +20,9 @@ from mock_services.portal import web as portal_web
 from sandbox.proctor import web as proctor_web
 
 STATIC_DIR = Path(mock_services.core.__file__).parent / "static"
+
+# A form may carry the largest file the blob store takes, plus its other fields.
+FORM_OVERHEAD_BYTES = 1024 * 1024
 
 # The services candidates work in, as the portal's navigation lists them. Each service issue
 # adds its entry here together with its router.
@@ -39,6 +42,7 @@ def create_room_app(settings: RoomSettings, *, db: Database | None = None, clock
     )
     app.state.room = RoomRuntime.build(settings, db, clock, SERVICES)
     app.add_middleware(AnonymousCookieMiddleware, secure=settings.cookie_secure)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.blob_max_bytes + FORM_OVERHEAD_BYTES)
     app.add_middleware(SecurityHeadersMiddleware)
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

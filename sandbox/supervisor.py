@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -79,47 +80,30 @@ class Child:
             self.process.wait()
 
 
-def boot(run_dir: Path, env: dict[str, str] | None = None, out: IO[str] = sys.stdout) -> list[Child]:
-    """Start the three servers and wait until each is listening; on failure stop them all."""
-    run_dir.mkdir(parents=True, exist_ok=True)
-    python = sys.executable
-    children = [
-        Child("room", [python, "-m", "sandbox", "serve-room"], run_dir / "room.port"),
-        Child("smtp", [python, "-m", "sandbox", "serve-smtp"], run_dir / "smtp.port"),
-        Child("graderd", [python, "-m", "graderd", "serve"], run_dir / "graderd.port"),
-    ]
-    environment = dict(os.environ if env is None else env)
-    for child in children:
-        child.start(environment, out)
-    deadline = time.monotonic() + READY_TIMEOUT
-    while any(child.port() is None for child in children):
-        dead = [child for child in children if not child.alive()]
-        if dead or time.monotonic() > deadline:
-            shutdown(children)
-            culprit = dead[0] if dead else next(c for c in children if c.port() is None)
-            last = culprit.lines[-1] if culprit.lines else "(no output)"
-            state = "stopped" if dead else f"did not start listening within {READY_TIMEOUT:.0f} s"
-            raise BootError(f"The {culprit.name} server {state}: {last}")
-        time.sleep(0.05)
-    return children
-
-
-def shutdown(children: list[Child]) -> None:
-    for child in children:
-        child.stop()
-    for child in children:
-        child.wait(STOP_TIMEOUT)
-
-
-def supervise(children: list[Child]) -> int:
-    """Run until Ctrl-C or SIGTERM (exit 0) or until a server dies (exit 1); then stop everything."""
+def run_room(
+    run_dir: Path,
+    on_ready: Callable[[dict[str, int]], None],
+    *,
+    env: dict[str, str] | None = None,
+    out: IO[str] = sys.stdout,
+) -> int:
+    """Start the three servers, call ``on_ready`` with their ports, and run until Ctrl-C or SIGTERM
+    (exit 0) or until a server dies (exit 1). However it ends, even during start-up, every server
+    is stopped and waited for before this returns."""
     stopping = threading.Event()
 
     def on_signal(_signum: int, _frame: object) -> None:
         stopping.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    children = _children(run_dir)
     try:
+        environment = dict(os.environ if env is None else env)
+        for child in children:
+            child.start(environment, out)
+        if not _wait_until_listening(children, stopping):
+            return 0
+        on_ready({child.name: child.port() or 0 for child in children})
         while not stopping.wait(0.2):
             dead = [child for child in children if not child.alive()]
             if dead:
@@ -127,8 +111,42 @@ def supervise(children: list[Child]) -> int:
                 return 1
         return 0
     finally:
-        print("Stopping the room…", flush=True)
-        shutdown(children)
+        if any(child.process is not None for child in children):
+            print("Stopping the room…", file=out, flush=True)
+            shutdown(children)
+            print("Room stopped.", file=out, flush=True)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        print("Room stopped.", flush=True)
+
+
+def _children(run_dir: Path) -> list[Child]:
+    run_dir.mkdir(parents=True, exist_ok=True)
+    python = sys.executable
+    return [
+        Child("room", [python, "-m", "sandbox", "serve-room"], run_dir / "room.port"),
+        Child("smtp", [python, "-m", "sandbox", "serve-smtp"], run_dir / "smtp.port"),
+        Child("graderd", [python, "-m", "graderd", "serve"], run_dir / "graderd.port"),
+    ]
+
+
+def _wait_until_listening(children: list[Child], stopping: threading.Event) -> bool:
+    """True once every server listens; False if asked to stop first; BootError if one fails."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while any(child.port() is None for child in children):
+        if stopping.is_set():
+            return False
+        dead = [child for child in children if not child.alive()]
+        if dead or time.monotonic() > deadline:
+            culprit = dead[0] if dead else next(c for c in children if c.port() is None)
+            last = culprit.lines[-1] if culprit.lines else "(no output)"
+            state = "stopped" if dead else f"did not start listening within {READY_TIMEOUT:.0f} s"
+            raise BootError(f"The {culprit.name} server {state}: {last}")
+        time.sleep(0.05)
+    return True
+
+
+def shutdown(children: list[Child]) -> None:
+    for child in children:
+        child.stop()
+    for child in children:
+        child.wait(STOP_TIMEOUT)

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,22 @@ def test_mock_services_never_import_graderd_or_sandbox() -> None:
     found = imports_of("mock_services")
     bad = [(path.relative_to(ROOT), module) for path, module in found if module.split(".")[0] in {"graderd", "sandbox"}]
     assert not bad
+
+
+def test_graderd_loads_nothing_of_the_services_but_their_contract() -> None:
+    """Transitively: importing graderd must not load a page, a store or the room's wiring."""
+    probe = (
+        "import sys, graderd.app, graderd.cli, graderd.settings; "
+        "print('\\n'.join(m for m in sys.modules if m.startswith(('mock_services', 'sandbox'))))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
+    bad = [
+        module
+        for module in loaded.stdout.split()
+        if module.startswith("sandbox") or set(module.split(".")[1:]) & set(NOT_FOR_GRADERD)
+    ]
+    assert not bad
+    assert "mock_services.contract" in loaded.stdout.split()
 
 
 def test_graderd_reads_only_the_event_contract() -> None:

@@ -7,6 +7,7 @@ account can ever open a proctor page.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, RowMapping
 
 from mock_services.core.db import UTCDateTime, metadata
-from mock_services.core.exams import exams
+from mock_services.core.exams import accepts_logins, exams
 
 candidates = Table(
     "candidates",
@@ -95,7 +96,7 @@ def add_candidates(
     now: datetime,
 ) -> list[int]:
     """Insert ``(person, password_hash, password_sealed)`` triples; returns their ids, in order."""
-    ids = []
+    ids: list[int] = []
     for person, password_hash, sealed in people:
         ids.append(
             conn.execute(
@@ -129,15 +130,24 @@ def candidates_of_exam(conn: Connection, exam_id: int) -> list[Candidate]:
     return [Candidate.from_row(row) for row in rows]
 
 
-def login_candidates(conn: Connection, so_bao_danh: str) -> list[tuple[Candidate, str]]:
-    """Candidates of exams not yet closed who hold this số báo danh, with their password hashes."""
+def normalize_number(so_bao_danh: str) -> str:
+    """Số báo danh as stored and compared: NFC, no surrounding spaces, upper case."""
+    return unicodedata.normalize("NFC", so_bao_danh).strip().upper()
+
+
+def login_candidates(conn: Connection, so_bao_danh: str, now: datetime) -> list[tuple[Candidate, str]]:
+    """Candidates holding this số báo danh in an exam that accepts logins now, with their password hashes."""
     rows = conn.execute(
-        select(candidates)
+        select(candidates, exams.c.starts_at, exams.c.duration_minutes, exams.c.closed_at)
         .join(exams, exams.c.id == candidates.c.exam_id)
-        .where(candidates.c.so_bao_danh == so_bao_danh, exams.c.closed_at.is_(None))
+        .where(candidates.c.so_bao_danh == normalize_number(so_bao_danh), exams.c.closed_at.is_(None))
         .order_by(candidates.c.id)
     ).mappings()
-    return [(Candidate.from_row(row), row["password_hash"]) for row in rows]
+    return [
+        (Candidate.from_row(row), row["password_hash"])
+        for row in rows
+        if accepts_logins(row["starts_at"], row["duration_minutes"], row["closed_at"], now)
+    ]
 
 
 def existing_numbers(conn: Connection, exam_id: int) -> set[str]:

@@ -9,10 +9,12 @@ from one chain to another without breaking both.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Protocol
 
 import orjson
+
+from mock_services.core.clock import format_at
 
 CHAIN_VERSION = "sathach-chain-v1"
 
@@ -45,13 +47,6 @@ class EventRecordLike(Protocol):
 def canonical_json(value: Any) -> bytes:
     """The one byte form of a JSON value that everything hashes and stores."""
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-
-
-def format_at(at: datetime) -> str:
-    """Server time of an event as it is hashed and exported: ``2026-11-23T08:00:00.000000Z``."""
-    if at.tzinfo is None:
-        raise ValueError("event times must be aware UTC datetimes")
-    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def genesis(exam_id: int, candidate_id: int) -> str:

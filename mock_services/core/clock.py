@@ -11,3 +11,10 @@ Clock = Callable[[], datetime]
 def utcnow() -> datetime:
     """Aware UTC now, to the microsecond."""
     return datetime.now(UTC)
+
+
+def format_at(at: datetime) -> str:
+    """Server time of an event as it is hashed and exported: ``2026-11-23T08:00:00.000000Z``."""
+    if at.tzinfo is None:
+        raise ValueError("event times must be aware UTC datetimes")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

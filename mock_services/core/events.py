@@ -24,9 +24,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from mock_services.core.chain import format_at
+from mock_services.core.clock import format_at
 from mock_services.core.errors import SathachError
 
 VERB_PATTERN = re.compile(r"^[a-z][a-z0-9]*\.[a-z][a-z0-9_]*$")
@@ -53,14 +53,26 @@ class EventData(BaseModel):
     object_kind: ClassVar[str]
 
 
+class StateEvent(EventData):
+    """Base of every event that creates or changes an object of a candidate's tenant.
+
+    ``after`` is the object's full resulting state. graderd rebuilds the final state of every
+    object generically, as the last ``after`` of each (candidate, object kind, object id).
+    """
+
+    after: dict[str, Any] = Field(description="The object's full state after the action.")
+
+
 class EventContext(BaseModel):
-    """Where an action happened: the task being worked on, the login session, the client address."""
+    """Where an action happened: the task being worked on, the login session, the client address,
+    and for a proctor's action, which operator (giám thị) acted."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     task_id: str | None = None
     session_id: str | None = None
     client: str | None = None
+    operator: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump(exclude_none=True)

@@ -64,6 +64,12 @@ assignments = Table(
 )
 
 
+# Candidates may log in from half a day before the start to half a day after the end, unless the
+# operator has closed the exam: outside that, a số báo danh reused by another exam opens nothing.
+LOGIN_OPENS_BEFORE = timedelta(hours=12)
+LOGIN_CLOSES_AFTER = timedelta(hours=12)
+
+
 class ExamPhase(StrEnum):
     not_started = "not_started"
     in_progress = "in_progress"
@@ -95,6 +101,9 @@ class Exam:
             return ExamPhase.in_progress
         return ExamPhase.ended
 
+    def accepts_logins(self, now: datetime) -> bool:
+        return accepts_logins(self.starts_at, self.duration_minutes, self.closed_at, now)
+
     def seconds_to_start(self, now: datetime) -> float:
         return max(0.0, (self.starts_at - now).total_seconds())
 
@@ -104,6 +113,11 @@ class Exam:
     @classmethod
     def from_row(cls, row: RowMapping) -> Exam:
         return cls(**{name: row[name] for name in cls.__slots__})
+
+
+def accepts_logins(starts_at: datetime, duration_minutes: int, closed_at: datetime | None, now: datetime) -> bool:
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    return closed_at is None and starts_at - LOGIN_OPENS_BEFORE <= now < ends_at + LOGIN_CLOSES_AFTER
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +131,17 @@ class Assignment:
     points: Decimal
     instructions: str
     params: dict[str, Any]
+
+    def state(self) -> dict[str, Any]:
+        """The assignment as ``exam.task_assigned`` records it in ``after``."""
+        return {
+            "position": self.position,
+            "title": self.title,
+            "service": self.service,
+            "points": str(self.points),
+            "params": self.params,
+            "instructions": self.instructions,
+        }
 
 
 def create_exam(

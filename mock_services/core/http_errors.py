@@ -12,9 +12,9 @@ from urllib.parse import urlencode
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mock_services.core.db import BUSY_ERRORS
 from mock_services.core.errors import WebError
 from mock_services.core.middleware import add_security_headers
 from mock_services.core.web import OPERATOR_PREFIX, render
@@ -92,5 +92,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(WebError, _on_web_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
-    app.add_exception_handler(OperationalError, _on_database_busy)
+    for busy in BUSY_ERRORS:
+        app.add_exception_handler(busy, _on_database_busy)
     app.add_exception_handler(Exception, _on_unexpected)

@@ -1,9 +1,9 @@
 """The action log (DESIGN.md §2): append-only, totally ordered, hash-chained per candidate.
 
-``append`` writes inside the caller's transaction, so an action and its event commit
-together or not at all. Appends are serialised (SQLite's write lock; on PostgreSQL an
-EXCLUSIVE table lock held to commit), which makes ``seq`` order equal commit order: a reader
-that has seen ``seq`` N will never later find an event below N.
+``append`` writes inside the caller's ``db.write()`` transaction, so an action and its event
+commit together or not at all. Write transactions run one at a time (see ``core.db``), which
+makes ``seq`` order equal commit order: a reader that has seen ``seq`` N will never later find
+an event below N.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection, Row
 
+from mock_services.core.accounts import Candidate
 from mock_services.core.chain import canonical_json, genesis, link_hash, record_body_of
-from mock_services.core.db import UTCDateTime, metadata
+from mock_services.core.db import UTCDateTime, metadata, serialise_writers
 from mock_services.core.events import (
     Actor,
     EventContext,
@@ -118,21 +119,19 @@ def _stored_at(dialect: str, at: datetime) -> object:
 
 def append(
     conn: Connection,
+    candidate: Candidate,
     *,
-    exam_id: int,
-    candidate_id: int,
     actor: Actor,
     event: EventData,
     object_id: str,
     now: datetime,
     context: EventContext | None = None,
 ) -> EventRecord:
-    """Append one event in the caller's transaction and return the stored record."""
+    """Append one event to the candidate's chain, in the caller's transaction; returns the stored record."""
+    exam_id, candidate_id = candidate.exam_id, candidate.id
     if not is_registered(type(event)):
         raise EventError(f"{type(event).__qualname__} is not a registered event type")
-    if conn.dialect.name == "postgresql":
-        # Serialise appenders until commit; plain readers (ACCESS SHARE) are not blocked.
-        conn.exec_driver_sql("LOCK TABLE events IN EXCLUSIVE MODE")
+    serialise_writers(conn)  # already held inside db.write(); re-entered here for any other caller
     sql = _APPEND_SQL[conn.dialect.name]
     driver = conn.connection.driver_connection  # inside the caller's transaction, like every statement
     assert driver is not None

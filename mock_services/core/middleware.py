@@ -1,10 +1,12 @@
-"""ASGI middleware of the room: security headers, and the anonymous cookie CSRF binds to before login."""
+"""ASGI middleware of the room: security headers, a cap on request bodies, and the anonymous
+cookie CSRF binds to before login."""
 
 from __future__ import annotations
 
 import secrets
 
 from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -46,6 +48,37 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimitMiddleware:
+    """Refuse a request body larger than ``max_bytes`` (413) while it is being read, before any
+    form parser spools it: no one, logged in or not, can fill the server's disk."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = MutableHeaders(scope=scope).get("content-length", "")
+        announced_too_large = declared.isdigit() and int(declared) > self.max_bytes
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            if announced_too_large:
+                # Starlette's HTTPException passes through FastAPI's body parsing to our 413 page.
+                raise HTTPException(413)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise HTTPException(413)
+            return message
+
+        await self.app(scope, limited_receive, send)
 
 
 class AnonymousCookieMiddleware:

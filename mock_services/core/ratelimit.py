@@ -1,14 +1,16 @@
 """Login throttling: too many wrong passwords lock an account, or a client address, for a while.
 
-Failures are counted in the database, so every worker of a room sees the same count. A
-lock is never permanent: it lifts when the window since the oldest counted failure has
-passed, and the proctor can tell a candidate how long that is.
+An attempt is counted *before* its password is checked, inside a write transaction (which runs
+alone): twenty-four attempts fired at once against a limit of five get five checks, not
+twenty-four. A right password then takes its own attempt back and clears the account's count.
+Counts live in the database, so every worker of a room sees them. A lock is never permanent:
+it lifts when the oldest counted failure leaves the window.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import Column, Index, Integer, String, Table, delete, func, insert, select
 from sqlalchemy.engine import Connection
@@ -26,13 +28,40 @@ Index("ix_login_failures_key_at", login_failures.c.key, login_failures.c.at)
 
 
 @dataclass(frozen=True, slots=True)
+class Attempt:
+    """A counted login attempt, to be taken back if its password turns out right."""
+
+    account: str
+    row_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class LoginThrottle:
     max_per_account: int
     max_per_address: int
     window: timedelta
 
+    def admit(self, conn: Connection, *, account: str, address: str, now: datetime) -> Attempt | datetime:
+        """Count an attempt, or return when the account or address may try again if it is locked.
+
+        Call it in a ``db.write()`` transaction, so that concurrent attempts are counted one by one.
+        """
+        until = self.locked_until(conn, account=account, address=address, now=now)
+        if until is not None:
+            return until
+        conn.execute(delete(login_failures).where(login_failures.c.at <= now - self.window))
+        ids = conn.execute(
+            insert(login_failures).returning(login_failures.c.id),
+            [{"key": account, "at": now}, {"key": address, "at": now}],
+        ).scalars()
+        return Attempt(account, tuple(ids))
+
+    def succeeded(self, conn: Connection, attempt: Attempt) -> None:
+        """A right password: take the attempt back and clear the account's count (not the address's)."""
+        conn.execute(delete(login_failures).where(login_failures.c.id.in_(attempt.row_ids)))
+        conn.execute(delete(login_failures).where(login_failures.c.key == attempt.account))
+
     def locked_until(self, conn: Connection, *, account: str, address: str, now: datetime) -> datetime | None:
-        """When the account or the address may try again, if either is locked now."""
         until = None
         for key, limit in ((account, self.max_per_account), (address, self.max_per_address)):
             count, oldest = conn.execute(
@@ -41,27 +70,10 @@ class LoginThrottle:
                 )
             ).one()
             if count >= limit:
-                candidate_until = _as_utc(oldest) + self.window
-                until = candidate_until if until is None else max(until, candidate_until)
+                lifts = oldest + self.window
+                until = lifts if until is None else max(until, lifts)
         return until
-
-    def record_failure(self, conn: Connection, *, account: str, address: str, now: datetime) -> None:
-        conn.execute(delete(login_failures).where(login_failures.c.at <= now - self.window))
-        conn.execute(insert(login_failures), [{"key": account, "at": now}, {"key": address, "at": now}])
-
-    def forget(self, conn: Connection, *, account: str) -> None:
-        """A successful login clears the account's count (not the address's)."""
-        conn.execute(delete(login_failures).where(login_failures.c.key == account))
-
-
-def account_key(kind: str, name: str) -> str:
-    return f"{kind}:{name.strip().casefold()}"
 
 
 def address_key(address: str) -> str:
     return f"address:{address}"
-
-
-def _as_utc(value: datetime) -> datetime:
-    # func.min() may bypass the column type and hand back the stored naive value.
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

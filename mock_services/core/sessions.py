@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Column, ForeignKey, Index, String, Table, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
-from mock_services.core.chain import format_at
+from mock_services.core.clock import format_at
 from mock_services.core.db import UTCDateTime, metadata
 
 sessions = Table(
@@ -51,7 +51,8 @@ class SessionKind(StrEnum):
 class EndReason(StrEnum):
     logout = "logout"  # the owner logged out
     replaced = "replaced"  # the owner logged in on another machine
-    proctor = "proctor"  # a proctor ended it
+    proctor = "proctor"  # a proctor ended it (or reset the password)
+    exam_closed = "exam_closed"  # the operator closed the exam
     idle = "idle"  # no request for session_idle_minutes
     max_age = "max_age"  # session_max_hours after login
 
@@ -171,6 +172,13 @@ def open_sessions_of_candidate(conn: Connection, candidate_id: int) -> list[Logi
 
 def needs_touch(session: LoginSession, now: datetime) -> bool:
     return now - session.last_seen_at >= TOUCH_INTERVAL
+
+
+def open_sessions_of_operator(conn: Connection, operator_id: int) -> list[LoginSession]:
+    rows = conn.execute(
+        select(sessions).where(sessions.c.operator_id == operator_id, sessions.c.ended_at.is_(None))
+    ).mappings()
+    return [LoginSession.from_row(row) for row in rows]
 
 
 def touch(conn: Connection, session: LoginSession, now: datetime) -> None:

@@ -12,8 +12,10 @@ import os
 import secrets
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,7 +48,23 @@ class CommonSettings(BaseSettings):
         description="Time zone in which exam dates and times are entered and shown. "
         "Storage and the action log are always UTC.",
     )
-    log_level: str = Field("info", description="Log level of the servers: debug, info, warning or error.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Log level of the servers: debug, info, warning or error."
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone name such as Asia/Ho_Chi_Minh") from None
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _lower_case_level(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
 
     @property
     def resolved_database_url(self) -> str:
@@ -118,3 +136,13 @@ def _development_secret(data_dir: Path) -> bytes:
             os.link(draft, path)
         draft.unlink()
     return path.read_text(encoding="ascii").strip().encode()
+
+
+def describe_invalid(exc: ValidationError) -> str:
+    """One sentence naming each bad variable, for the operator (no pydantic jargon)."""
+    problems = []
+    for error in exc.errors():
+        name = "SATHACH_" + "_".join(str(part) for part in error["loc"]).upper() if error["loc"] else ""
+        message = str(error["msg"]).removeprefix("Value error, ")
+        problems.append(f"{name}: {message}" if name else message)
+    return "the settings are not valid: " + "; ".join(problems) + "."

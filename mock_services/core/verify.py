@@ -8,7 +8,8 @@ sentence an operator can act on:
 - ``inserted``: a record links past the records before it, so those were slipped in;
 - ``missing``: a record links to nothing in the chain, so the record before it was deleted
   (or altered and re-hashed);
-- ``truncated`` / ``head_mismatch``: the chain does not end where its recorded head says.
+- ``truncated`` / ``head_mismatch``: the chain does not end where its recorded head says;
+- ``misfiled``: a record names another exam than its candidate's.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class BreakKind(StrEnum):
     missing = "missing"
     truncated = "truncated"
     head_mismatch = "head_mismatch"
+    misfiled = "misfiled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,20 +89,31 @@ def verify_log(conn: Connection, *, candidate_id: int | None = None) -> VerifyRe
         head = None if row is None else _Head(row.last_seq, row.last_hash, row.length)
         chains += 1
         total += len(chain)
-        found = first_break(chain, genesis(exam_id, cid), head)
+        found = first_break(chain, genesis(exam_id, cid), head, exam_id=exam_id)
         if found is not None:
             seq, kind, message = found
             breaks.append(ChainBreak(cid, number, seq, kind, message))
     return VerifyReport(chains=chains, events=total, breaks=breaks)
 
 
-def first_break(chain: list[EventRecord], start: str, head: _Head | None) -> tuple[int | None, BreakKind, str] | None:
-    """The first broken link of one chain (its events in ``seq`` order), or None when it is whole."""
+def first_break(
+    chain: list[EventRecord], start: str, head: _Head | None, *, exam_id: int | None = None
+) -> tuple[int | None, BreakKind, str] | None:
+    """The first broken link of one chain (its events in ``seq`` order), or None when it is whole.
+
+    ``exam_id``, when given, is the exam the chain's candidate sits: every record must name it.
+    """
     position = {record.hash: index for index, record in enumerate(chain)}
     expected = start
     for index, record in enumerate(chain):
         if record.prev_hash != expected:
             return _diagnose_link(chain, index, position.get(record.prev_hash), start)
+        if exam_id is not None and record.exam_id != exam_id:
+            return (
+                record.seq,
+                BreakKind.misfiled,
+                f"the event names exam {record.exam_id}, but its candidate sits exam {exam_id}.",
+            )
         if link_hash(record.prev_hash, record_body_of(record)) != record.hash:
             return (
                 record.seq,

@@ -6,7 +6,6 @@ and after a crash simply logs in on another seat.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -14,11 +13,11 @@ from typing import Literal
 from sqlalchemy.engine import Connection
 
 from mock_services.core import log
-from mock_services.core.accounts import Candidate, login_candidates
+from mock_services.core.accounts import Candidate, login_candidates, normalize_number
 from mock_services.core.db import Database
 from mock_services.core.events import Actor, EventContext
 from mock_services.core.passwords import verify_password
-from mock_services.core.ratelimit import LoginThrottle, account_key, address_key
+from mock_services.core.ratelimit import LoginThrottle, address_key
 from mock_services.core.sessions import (
     EndReason,
     LoginSession,
@@ -43,11 +42,6 @@ class LoginRefused:
     locked_until: datetime | None  # None: wrong số báo danh or password
 
 
-def normalize_number(so_bao_danh: str) -> str:
-    """Số báo danh as stored: NFC, no surrounding spaces, upper case."""
-    return unicodedata.normalize("NFC", so_bao_danh).strip().upper()
-
-
 def login_candidate(
     db: Database,
     *,
@@ -61,31 +55,34 @@ def login_candidate(
 ) -> LoginOk | LoginRefused:
     """Check the credentials and open a session, or record the refusal.
 
-    The password is checked between two transactions: argon2 takes ~20 ms on purpose, and
-    holding SQLite's write lock that long would queue a whole room's logins behind each other.
+    The attempt is counted first (a write transaction, so concurrent attempts are counted one by
+    one); the password is checked outside any transaction, because argon2 takes ~20 ms on
+    purpose and holding the write lock that long would queue a whole room's logins; the outcome
+    is written in a second transaction.
     """
     number = normalize_number(so_bao_danh)
-    account, address = account_key("candidate", number), address_key(client)
-    with db.read() as conn:
-        holders = login_candidates(conn, number)
-        locked_until = throttle.locked_until(conn, account=account, address=address, now=now)
-    if locked_until is not None:
-        with db.write() as conn:
-            for candidate, _ in holders:
-                _log_failure(conn, candidate, "locked", client, now)
-        return LoginRefused(locked_until)
+    with db.write() as conn:
+        holders = login_candidates(conn, number, now)
+        # Failures go into a chain only when the number is unambiguous: never into another tenant's.
+        owner = holders[0][0] if len(holders) == 1 else None
+        account = "candidate:" + (",".join(str(c.id) for c, _ in holders) if holders else number)
+        admitted = throttle.admit(conn, account=account, address=address_key(client), now=now)
+        if isinstance(admitted, datetime):
+            if owner:
+                _log_failure(conn, owner, "locked", client, now)
+            return LoginRefused(admitted)
     matched = next((c for c, password_hash in holders if verify_password(password_hash, password)), None)
     if not holders:
         verify_password(None, password)  # the same cost whether or not the số báo danh exists
     with db.write() as conn:
         if matched is None:
-            throttle.record_failure(conn, account=account, address=address, now=now)
-            for candidate, _ in holders:
-                _log_failure(conn, candidate, "wrong_password", client, now)
+            if owner:
+                _log_failure(conn, owner, "wrong_password", client, now)
             return LoginRefused(None)
-        throttle.forget(conn, account=account)
+        throttle.succeeded(conn, admitted)
         for older in open_sessions_of_candidate(conn, matched.id):
-            end_candidate_session(conn, matched, older, EndReason.replaced, now=now, actor=Actor.system)
+            reason = older.expiry(now, policy) or EndReason.replaced
+            end_candidate_session(conn, matched, older, reason, now=now, actor=Actor.system)
         token, session = open_session(
             conn,
             kind=SessionKind.candidate,
@@ -98,8 +95,7 @@ def login_candidate(
         )
         log.append(
             conn,
-            exam_id=matched.exam_id,
-            candidate_id=matched.id,
+            matched,
             actor=Actor.candidate,
             event=LoginSucceeded(client=client, user_agent=user_agent[:300], after=session.state()),
             object_id=session.id,
@@ -117,6 +113,7 @@ def end_candidate_session(
     *,
     now: datetime,
     actor: Actor,
+    operator: str | None = None,
 ) -> bool:
     """End one session of the candidate and log why; False when it had already ended."""
     ended = end_session(conn, session.id, reason, now)
@@ -129,15 +126,24 @@ def end_candidate_session(
         event = LoggedOut(reason=reason.value, after=ended.state())
     log.append(
         conn,
-        exam_id=candidate.exam_id,
-        candidate_id=candidate.id,
+        candidate,
         actor=actor,
         event=event,
         object_id=session.id,
         now=now,
-        context=EventContext(session_id=session.id, client=session.client),
+        context=EventContext(session_id=session.id, client=session.client, operator=operator),
     )
     return True
+
+
+def end_all_sessions(
+    conn: Connection, candidate: Candidate, reason: EndReason, *, now: datetime, actor: Actor, operator: str | None
+) -> int:
+    """End every open session of the candidate (a proctor's action, a password reset, a closed exam)."""
+    return sum(
+        end_candidate_session(conn, candidate, session, reason, now=now, actor=actor, operator=operator)
+        for session in open_sessions_of_candidate(conn, candidate.id)
+    )
 
 
 def _log_failure(
@@ -149,8 +155,7 @@ def _log_failure(
 ) -> None:
     log.append(
         conn,
-        exam_id=candidate.exam_id,
-        candidate_id=candidate.id,
+        candidate,
         actor=Actor.candidate,
         event=LoginFailed(reason=reason, client=client),
         object_id=str(candidate.id),

@@ -11,12 +11,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fastapi import Request
+from sqlalchemy.engine import Connection
 
 from mock_services.core.accounts import Candidate, get_candidate
+from mock_services.core.errors import WebError
 from mock_services.core.events import Actor, EventContext
-from mock_services.core.exams import Exam, get_exam
+from mock_services.core.exams import Exam, ExamPhase, get_exam
 from mock_services.core.http_errors import LoginRequired
-from mock_services.core.sessions import EndReason, LoginSession, SessionKind, find_session, needs_touch, touch
+from mock_services.core.sessions import (
+    EndReason,
+    LoginSession,
+    SessionKind,
+    find_session,
+    get_session,
+    needs_touch,
+    touch,
+)
 from mock_services.core.web import CANDIDATE_COOKIE, runtime
 from mock_services.portal.auth import end_candidate_session
 
@@ -28,6 +38,7 @@ LOGIN_REASONS: dict[str, str] = {
     "may_khac": "Tài khoản của bạn vừa được đăng nhập trên máy khác, nên phiên trên máy này đã kết thúc. "
     "Nếu không phải bạn, hãy báo ngay giám thị.",
     "giam_thi": "Giám thị đã kết thúc phiên làm việc của bạn. Vui lòng liên hệ giám thị.",
+    "da_dong": "Kỳ thi đã kết thúc. Cảm ơn bạn đã tham gia.",
 }
 
 _REASON_CODES: dict[str, str] = {
@@ -36,7 +47,11 @@ _REASON_CODES: dict[str, str] = {
     EndReason.proctor: "giam_thi",
     EndReason.idle: "het_han",
     EndReason.max_age: "het_han",
+    EndReason.exam_closed: "da_dong",
 }
+
+TIME_IS_UP = "Đã hết giờ làm bài: thao tác này không được ghi nhận."
+NOT_STARTED = "Chưa đến giờ làm bài: vui lòng đợi hiệu lệnh bắt đầu."
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +65,21 @@ class CandidateContext:
 
     def event_context(self, task_id: str | None = None) -> EventContext:
         return EventContext(task_id=task_id, session_id=self.session.id, client=self.session.client)
+
+    def require_in_progress(self) -> None:
+        """Refuse, in Vietnamese, a candidate's action outside the exam's time (server time only)."""
+        phase = self.exam.phase(self.now)
+        if phase is ExamPhase.not_started:
+            raise WebError(403, NOT_STARTED, code="exam_not_started")
+        if phase is not ExamPhase.in_progress:
+            raise WebError(403, TIME_IS_UP, code="exam_over")
+
+    def require_open_session(self, conn: Connection) -> None:
+        """Inside the action's own write transaction: refuse if the session ended meanwhile
+        (a proctor ended it, the candidate logged in elsewhere), so no action slips in after."""
+        now_session = get_session(conn, self.session.id)
+        if now_session.ended_at is not None:
+            raise login_required(_REASON_CODES.get(now_session.end_reason or "", "het_han"))
 
 
 def login_required(code: str) -> LoginRequired:

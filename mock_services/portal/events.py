@@ -6,11 +6,11 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from mock_services.core.events import EventData, event_type
+from mock_services.core.events import EventData, StateEvent, event_type
 
 
 @event_type
-class LoginSucceeded(EventData):
+class LoginSucceeded(StateEvent):
     """The candidate logged in with số báo danh and password; a new session began.
 
     ``object.id`` is the session id (the first 32 hex digits of the sha256 of the cookie's
@@ -43,22 +43,23 @@ class LoginFailed(EventData):
 
 
 @event_type
-class LoggedOut(EventData):
+class LoggedOut(StateEvent):
     """A session of the candidate ended on purpose.
 
     ``reason`` is `logout` (the candidate pressed Đăng xuất), `replaced` (the candidate logged
-    in on another machine, which ends every older session) or `proctor` (a proctor ended it).
+    in on another machine, which ends every older session), `proctor` (a proctor ended it, or
+    reset the candidate's password) or `exam_closed` (the operator closed the exam).
     """
 
     verb = "portal.logged_out"
     object_kind = "session"
 
-    reason: Literal["logout", "replaced", "proctor"] = Field(description="Why the session ended.")
+    reason: Literal["logout", "replaced", "proctor", "exam_closed"] = Field(description="Why the session ended.")
     after: dict[str, Any] = Field(description="The session as it ended, with ended_at and end_reason.")
 
 
 @event_type
-class SessionExpired(EventData):
+class SessionExpired(StateEvent):
     """A session of the candidate ran out, found when its cookie was next used.
 
     ``reason`` is `idle` (no request for ``session_idle_minutes``) or `max_age`
@@ -73,7 +74,7 @@ class SessionExpired(EventData):
 
 
 @event_type
-class TaskAssigned(EventData):
+class TaskAssigned(StateEvent):
     """A task was put on the candidate's paper (by the draw, or by an operator). Actor: system.
 
     ``object.id`` is the task id. This is the first event of every task: it fixes the
@@ -83,9 +84,8 @@ class TaskAssigned(EventData):
     verb = "exam.task_assigned"
     object_kind = "task"
 
-    position: int = Field(description="Place of the task on the paper, from 1.")
-    title: str = Field(description="The task's title as shown to the candidate.")
-    service: str = Field(description="The service the task is done in: mail, documents, signing, onestop.")
-    points: str = Field(description="Points the task is worth, as a decimal string (e.g. '6' or '2.5').")
-    params: dict[str, Any] = Field(description="The candidate's parameters of the task.")
-    instructions: str = Field(description="The instructions rendered for this candidate.")
+    after: dict[str, Any] = Field(
+        description="The task on this paper: position (from 1), title, service (mail, documents, signing, "
+        "onestop), points (a decimal string such as '6' or '2.5'), params (the candidate's parameters) and "
+        "instructions (as rendered for this candidate)."
+    )

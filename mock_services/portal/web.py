@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
-from mock_services.core.chain import format_at
+from mock_services.core.clock import format_at
 from mock_services.core.events import Actor
 from mock_services.core.exams import ExamPhase, assignments_for
 from mock_services.core.http_errors import LoginRequired

@@ -16,7 +16,7 @@ from mock_services.core.accounts import Operator, find_operator, get_operator
 from mock_services.core.db import Database
 from mock_services.core.http_errors import LoginRequired
 from mock_services.core.passwords import verify_password
-from mock_services.core.ratelimit import LoginThrottle, account_key, address_key
+from mock_services.core.ratelimit import LoginThrottle, address_key
 from mock_services.core.sessions import (
     EndReason,
     LoginSession,
@@ -70,20 +70,18 @@ def login_operator(
     policy: SessionPolicy,
 ) -> OperatorLogin | OperatorRefused:
     name = username.strip().casefold()
-    account, address = account_key("operator", name), address_key(client)
-    with db.read() as conn:
+    with db.write() as conn:  # counted before the password is checked: see core.ratelimit
         found = find_operator(conn, name)
-        locked_until = throttle.locked_until(conn, account=account, address=address, now=now)
-    if locked_until is not None:
+        admitted = throttle.admit(conn, account=f"operator:{name}", address=address_key(client), now=now)
+    if isinstance(admitted, datetime):
         log.warning("operator login refused (locked): %r from %s", name, client)
-        return OperatorRefused(locked_until)
+        return OperatorRefused(admitted)
     ok = verify_password(found[1] if found else None, password)
     with db.write() as conn:
         if not ok or found is None:
-            throttle.record_failure(conn, account=account, address=address, now=now)
             log.warning("operator login failed: %r from %s", name, client)
             return OperatorRefused(None)
-        throttle.forget(conn, account=account)
+        throttle.succeeded(conn, admitted)
         operator = found[0]
         token, session = open_session(
             conn,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import Any
+from pathlib import Path as FilePath
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from mock_services.core.accounts import Candidate, candidates_of_exam, get_candidate
-from mock_services.core.chain import format_at
+from mock_services.core.clock import format_at
 from mock_services.core.errors import WebError
 from mock_services.core.events import Actor
 from mock_services.core.exams import Exam, ExamPhase, find_exam, list_exams
@@ -22,7 +22,6 @@ from mock_services.core.sessions import (
     SessionPolicy,
     end_session,
     latest_candidate_sessions,
-    open_sessions_of_candidate,
 )
 from mock_services.core.web import (
     OPERATOR_COOKIE,
@@ -32,7 +31,7 @@ from mock_services.core.web import (
     render,
     runtime,
 )
-from mock_services.portal.auth import end_candidate_session
+from mock_services.portal.auth import end_all_sessions
 from sandbox.proctor.auth import (
     LOGIN_REASONS,
     OperatorContext,
@@ -41,9 +40,13 @@ from sandbox.proctor.auth import (
     login_operator,
 )
 
-add_template_dir(Path(__file__).parent / "templates")
+add_template_dir(FilePath(__file__).parent / "templates")
 
 router = APIRouter(prefix=OPERATOR_PREFIX)
+
+# Ids as the database can hold them: a 20-digit id is a clear 422, not an overflow deep in the driver.
+ExamParam = Annotated[int | None, Query(ge=1, le=2**62)]
+CandidatePath = Annotated[int, Path(ge=1, le=2**62)]
 
 PHASE_LABELS = {
     ExamPhase.not_started: "Chưa đến giờ thi",
@@ -143,16 +146,14 @@ def logout(request: Request, ctx: OperatorContext = Depends(current_operator)) -
 
 
 @router.get("/", response_class=HTMLResponse)
-def room_page(
-    request: Request, ky_thi: int | None = None, ctx: OperatorContext = Depends(current_operator)
-) -> Response:
+def room_page(request: Request, ky_thi: ExamParam = None, ctx: OperatorContext = Depends(current_operator)) -> Response:
     view = _room_view(request, ky_thi, ctx)
     return render(request, "proctor/room.html", {"ctx": ctx, **view})
 
 
 @router.get("/api/phong-thi")
 def room_api(
-    request: Request, ky_thi: int | None = None, ctx: OperatorContext = Depends(current_operator)
+    request: Request, ky_thi: ExamParam = None, ctx: OperatorContext = Depends(current_operator)
 ) -> JSONResponse:
     view = _room_view(request, ky_thi, ctx)
     exam: Exam | None = view["exam"]
@@ -179,7 +180,7 @@ def room_api(
 
 @router.post("/thi-sinh/{candidate_id}/ket-thuc-phien")
 def end_candidate_sessions(
-    request: Request, candidate_id: int, ctx: OperatorContext = Depends(current_operator)
+    request: Request, candidate_id: CandidatePath, ctx: OperatorContext = Depends(current_operator)
 ) -> Response:
     """End every open session of a candidate (a candidate who left their seat, a suspected helper)."""
     room = runtime(request)
@@ -187,8 +188,9 @@ def end_candidate_sessions(
         candidate = get_candidate(conn, candidate_id)
         if candidate is None:
             raise WebError(404, "Không có thí sinh này.")
-        for session in open_sessions_of_candidate(conn, candidate.id):
-            end_candidate_session(conn, candidate, session, EndReason.proctor, now=ctx.now, actor=Actor.proctor)
+        end_all_sessions(
+            conn, candidate, EndReason.proctor, now=ctx.now, actor=Actor.proctor, operator=ctx.operator.username
+        )
     return RedirectResponse(f"{OPERATOR_PREFIX}/?ky_thi={candidate.exam_id}", status_code=303)
 
 

@@ -361,3 +361,22 @@ def test_an_unknown_exam_is_404(logged_in: TestClient, room: SeededExam, second_
     api = logged_in.get(f"/giam-thi/api/phong-thi?ky_thi={unknown}")
     assert api.status_code == 404
     assert api.json()["error"] == "not_found"
+
+
+def test_ids_too_large_for_the_database_are_a_clear_422(logged_in: TestClient, room: SeededExam) -> None:
+    huge = "9" * 20
+    assert logged_in.get(f"/giam-thi/?ky_thi={huge}").status_code == 422
+    assert logged_in.get(f"/giam-thi/api/phong-thi?ky_thi={huge}").json()["error"] == "invalid_input"
+    token = csrf_from(logged_in.get("/giam-thi/").text)
+    response = logged_in.post(f"/giam-thi/thi-sinh/{huge}/ket-thuc-phien", data={"csrf_token": token})
+    assert response.status_code == 422
+
+
+def test_the_operator_who_ended_a_session_is_named_in_the_event(
+    logged_in: TestClient, seat: TestClient, room: SeededExam, sqlite_db: Database
+) -> None:
+    candidate_login(seat, "CT002", room.passwords["CT002"])
+    token = csrf_from(logged_in.get("/giam-thi/").text)
+    logged_in.post(f"/giam-thi/thi-sinh/{room.candidates[1].id}/ket-thuc-phien", data={"csrf_token": token})
+    (event,) = events_of(sqlite_db, "portal.logged_out")
+    assert event.context["operator"] == "giamthi"

@@ -165,3 +165,27 @@ def test_a_port_in_use_stops_the_boot_with_one_sentence(tmp_path: Path) -> None:
     assert "SATHACH_GRADERD_PORT" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     assert "is running" not in result.stdout
+
+
+def test_ctrl_c_while_the_room_is_starting_stops_every_server(tmp_path: Path) -> None:
+    env = room_env(tmp_path / "var")
+    run = start_run(env, "--demo")
+    run.wait_for(r"schema created")
+    time.sleep(0.3)  # the servers are starting, not yet all listening
+    status = run.interrupt()
+    assert status == 0, run.output
+    assert "Traceback" not in run.output
+    assert "Room stopped." in run.output
+    assert not processes_mentioning(str(tmp_path)), "servers still running"
+
+
+def processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # the process ended while we looked
+        if text in args:
+            found.append(args)
+    return found

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_services.core.chain import canonical_json, format_at, genesis, link_hash, record_body
+from mock_services.core.chain import canonical_json, genesis, link_hash, record_body
+from mock_services.core.clock import format_at
 
 AT_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select
+from sqlalchemy import Column, Integer, MetaData, Table, func, insert, select, text
 from sqlalchemy.exc import StatementError
 
 from mock_services.core.db import Database, DatabaseUnavailable, UTCDateTime
@@ -195,3 +195,30 @@ def test_an_unreachable_postgresql_is_named_without_its_password() -> None:
     assert "SATHACH_DATABASE_URL" in message
     assert "hunter2-secret" not in message
     assert len(message.splitlines()) == 1
+
+
+def test_a_transaction_inside_another_in_the_same_thread_gets_its_own_connection(file_db: Database) -> None:
+    with file_db.read() as outer:
+        with file_db.write() as inner:
+            assert inner is not outer
+            inner.execute(text("CREATE TABLE nested_ok (x INTEGER)"))
+        assert outer.in_transaction()
+    with file_db.read() as conn:
+        assert conn.execute(text("SELECT count(*) FROM nested_ok")).scalar() == 0
+
+
+def test_a_finished_threads_connection_goes_back(file_db: Database) -> None:
+    import gc
+
+    def work() -> None:
+        with file_db.write() as conn:
+            conn.execute(text("SELECT 1"))
+
+    threads = [threading.Thread(target=work) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    del threads, thread
+    gc.collect()
+    assert len(file_db._held) == 0

@@ -134,8 +134,7 @@ def test_a_record_exports_exactly_the_design_fields(sqlite_db: Database) -> None
     with sqlite_db.write() as conn:
         written = log.append(
             conn,
-            exam_id=candidate.exam_id,
-            candidate_id=candidate.id,
+            candidate,
             actor=Actor.candidate,
             event=LoginFailed(reason="wrong_password", client="10.0.0.7"),
             object_id=str(candidate.id),

@@ -242,3 +242,53 @@ def test_error_responses_carry_the_security_headers(
     response = failing.request(method, path, headers=headers)
     assert response.status_code == status
     assert_security_headers(response)
+
+
+def test_a_database_held_locked_answers_busy_not_an_internal_error(
+    settings: RoomSettings, tmp_path, clock: FakeClock
+) -> None:
+    """A real lock: another connection holds SQLite's write lock past the busy timeout."""
+    import sqlite3
+
+    from mock_services import catalog
+
+    url = f"sqlite:///{tmp_path / 'locked.db'}"
+    db = Database(url, busy_timeout=0.3)
+    catalog.prepare_schema(db)
+    app = create_room_app(settings, db=db, clock=clock)
+    holder = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    with TestClient(app, follow_redirects=False) as client:
+        token = csrf_from(client.get("/dang-nhap").text)
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            page = client.post("/dang-nhap", data={"so_bao_danh": "CT001", "mat_khau": "x", "csrf_token": token})
+            api = client.post(
+                "/dang-nhap", data={"so_bao_danh": "CT001", "mat_khau": "x"}, headers={**JSON, "X-CSRF-Token": token}
+            )
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    assert_error_page(page, 503)
+    assert "Hệ thống đang bận" in page.text
+    assert_json_error(api, 503, "unavailable")
+    db.dispose()
+
+
+@pytest.mark.parametrize("announced", [True, False])
+def test_an_oversized_body_is_refused_while_it_is_read(client: TestClient, announced: bool) -> None:
+    """413 before any form parser stores it, whether or not the client announced its length."""
+    token = csrf_from(client.get("/dang-nhap").text)
+    limit = 32 * 1024 * 1024 + 1024 * 1024
+    body = b"so_bao_danh=" + b"A" * (limit + 10)
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(body), 1 << 20):
+            yield body[start : start + (1 << 20)]
+
+    response = client.post(
+        "/dang-nhap",
+        content=body if announced else chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": token, **BROWSER},
+    )
+    assert_error_page(response, 413)
+    assert "vượt quá dung lượng cho phép" in response.text

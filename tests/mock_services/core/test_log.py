@@ -36,8 +36,7 @@ def append(db: Database, room: SeededExam, index: int = 0, event: EventData | No
     with db.write() as conn:
         return log.append(
             conn,
-            exam_id=candidate.exam_id,
-            candidate_id=candidate.id,
+            candidate,
             actor=Actor.candidate,
             event=event or failed(),
             object_id=str(candidate.id),
@@ -91,8 +90,7 @@ def test_an_event_commits_with_its_transaction_or_not_at_all(db: Database, room:
         with db.write() as conn:
             log.append(
                 conn,
-                exam_id=candidate.exam_id,
-                candidate_id=candidate.id,
+                candidate,
                 actor=Actor.candidate,
                 event=failed(),
                 object_id="x",
@@ -146,8 +144,7 @@ def test_concurrent_writers_never_let_a_reader_skip_an_event(db: Database, room:
                 with db.write() as conn:
                     log.append(
                         conn,
-                        exam_id=candidate.exam_id,
-                        candidate_id=candidate.id,
+                        candidate,
                         actor=Actor.candidate,
                         event=failed(),
                         object_id="x",

@@ -6,6 +6,7 @@ triggers, as an attacker with direct access to the database would.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -139,8 +140,7 @@ def tampered_room(db: Database) -> SeededExam:
         for minute, candidate in zip((1, 2, 3, 4), [room.candidates[i] for i in (0, 1, 0, 0)], strict=True):
             log.append(
                 conn,
-                exam_id=candidate.exam_id,
-                candidate_id=candidate.id,
+                candidate,
                 actor=Actor.candidate,
                 event=LoginFailed(reason="wrong_password", client=f"10.0.0.{minute}"),
                 object_id=str(candidate.id),
@@ -227,3 +227,42 @@ def test_verify_names_a_deleted_last_event(db: Database, tampered_room: SeededEx
     assert broken.kind is BreakKind.truncated
     assert broken.seq is None
     assert "seq 10" in broken.message
+
+
+def test_an_event_filed_under_another_exam_is_named() -> None:
+    chain = build_chain(3)
+    misfiled = forge(seq=40, prev=chain[-1].hash, note="elsewhere", exam_id=2)
+    found = first_break([*chain, misfiled], START, head_of([*chain, misfiled]), exam_id=1)
+    assert found is not None
+    assert found[:2] == (40, BreakKind.misfiled)
+
+
+def test_verify_while_candidates_work_sees_no_false_break(db: Database) -> None:
+    """One snapshot per verification: a chain that grows meanwhile is not a truncated one."""
+    room = seed_exam(db, now=EXAM_START)
+    stop = threading.Event()
+
+    def work() -> None:
+        while not stop.is_set():
+            with db.write() as conn:
+                log.append(
+                    conn,
+                    room.candidates[0],
+                    actor=Actor.candidate,
+                    event=LoginFailed(reason="wrong_password", client="10.0.0.1"),
+                    object_id="x",
+                    now=EXAM_START,
+                )
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    try:
+        reports = []
+        for _ in range(25):
+            with db.read() as conn:
+                reports.append(verify_log(conn))
+    finally:
+        stop.set()
+        worker.join()
+    assert all(report.ok for report in reports), [r.breaks for r in reports if not r.ok][:1]
+    assert reports[-1].events > reports[0].events  # the log really grew meanwhile

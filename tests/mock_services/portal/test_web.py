@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import httpx2 as httpx
 import pytest
@@ -339,3 +340,26 @@ def test_a_service_mounted_in_the_room_shares_the_one_login_and_its_navigation(
         assert browser.get("/thu/").text == "Hộp thư đến của Trần Thị Bích Hòa"
         nav = browser.get("/bai-thi").text
         assert '<a href="/thu/" class="nav-link">Thư điện tử công vụ</a>' in nav
+
+
+def test_papers_rebuilt_from_the_log_equal_the_assignments_table(room: SeededExam, sqlite_db: Database) -> None:
+    """The last `after` of every (candidate, task) is that task as it stands on the candidate's paper."""
+    from mock_services.core.exams import assignments_for
+
+    with sqlite_db.read() as conn:
+        rebuilt = {
+            (r.candidate_id, r.object_id): r.data["after"]
+            for r in log.select_events(conn, 0, 10_000)
+            if r.object_kind == "task"
+        }
+        live = {
+            (candidate.id, task.task_id): task.state()
+            for candidate in room.candidates
+            for task in assignments_for(conn, candidate.id)
+        }
+    for state in live.values():
+        state["points"] = str(Decimal(state["points"]).normalize())
+    for state in rebuilt.values():
+        state["points"] = str(Decimal(state["points"]).normalize())
+    assert rebuilt == live
+    assert len(live) == 6
