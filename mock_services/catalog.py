@@ -7,13 +7,12 @@ A new service adds its ``store`` module to ``TABLE_MODULES`` (and its ``events``
 
 from __future__ import annotations
 
-from mock_services import contract
+from mock_services import contract  # noqa: F401 - loads every event type with the tables
 from mock_services.core import accounts, blobs, exams, log, migrations, ratelimit, sessions
 from mock_services.core.db import Database
 from mock_services.core.migrations import SchemaOutcome
 
 TABLE_MODULES = (accounts, blobs, exams, log, migrations, ratelimit, sessions)
-event_types = contract.event_types
 
 
 def prepare_schema(db: Database) -> SchemaOutcome:

@@ -28,6 +28,7 @@ from mock_services.core.settings import RoomSettings, describe_invalid
 from mock_services.core.verify import verify_log
 from sandbox import closing, roster
 from sandbox.candidates_csv import parse_candidates
+from sandbox.demo import DemoRoom, ensure_demo
 from sandbox.schedule import check_duration, parse_date, parse_time, starts_at
 
 Command = Callable[[argparse.Namespace, RoomSettings], int]
@@ -262,7 +263,6 @@ def cmd_serve_smtp(args: argparse.Namespace, settings: RoomSettings) -> int:
 def cmd_run(args: argparse.Namespace, settings: RoomSettings) -> int:
     from mock_services.core.serving import port_check
     from sandbox import supervisor
-    from sandbox.demo import ensure_demo
 
     if args.reset:
         _reset(settings)
@@ -293,9 +293,7 @@ def _reset(settings: RoomSettings) -> None:
     print(f"Reset: the room's data under {settings.data_dir} was deleted.")
 
 
-def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: object) -> None:
-    from sandbox.demo import DemoRoom
-
+def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: DemoRoom | None) -> None:
     room = f"http://{settings.host}:{ports['room']}"
     lines = [
         "",
@@ -305,7 +303,7 @@ def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: object) -
         f"  SMTP listener:            {settings.smtp_host}:{ports['smtp']}",
         f"  graderd:                  http://{settings.graderd_host}:{ports['graderd']}/health",
     ]
-    if isinstance(demo, DemoRoom):
+    if demo is not None:
         state = "created" if demo.created else ("restarted from now" if demo.restarted else "reused")
         lines += ["", f"Demo exam #{demo.exam.id} ({state}): {demo.exam.name}"]
         lines += [

@@ -7,17 +7,16 @@ from datetime import datetime
 from mock_services.core.accounts import candidates_of_exam
 from mock_services.core.db import Database
 from mock_services.core.events import Actor
-from mock_services.core.exams import close_exam, find_exam
+from mock_services.core.exams import close_exam
 from mock_services.core.sessions import EndReason
 from mock_services.portal.auth import end_all_sessions
-from sandbox.roster import RosterError
+from sandbox.roster import require_exam
 
 
 def close(db: Database, exam_id: int, *, now: datetime) -> int:
     """Close the exam; returns how many sessions were ended. Closing twice is harmless."""
     with db.write() as conn:
-        if find_exam(conn, exam_id) is None:
-            raise RosterError(f"There is no exam with id {exam_id}; `python -m sandbox list-exams` shows them.")
+        require_exam(conn, exam_id)
         close_exam(conn, exam_id, now=now)
         return sum(
             end_all_sessions(conn, candidate, EndReason.exam_closed, now=now, actor=Actor.proctor, operator=None)

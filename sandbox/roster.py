@@ -45,10 +45,14 @@ def prepare(people: list[NewCandidate], *, secret: bytes) -> list[Prepared]:
     return prepared
 
 
-def insert_candidates(conn: Connection, exam_id: int, prepared: list[Prepared], *, now: datetime) -> list[int]:
-    """Add prepared candidates to the exam in the caller's transaction; returns their ids."""
+def require_exam(conn: Connection, exam_id: int) -> None:
     if find_exam(conn, exam_id) is None:
         raise RosterError(f"There is no exam with id {exam_id}; `python -m sandbox list-exams` shows them.")
+
+
+def insert_candidates(conn: Connection, exam_id: int, prepared: list[Prepared], *, now: datetime) -> list[int]:
+    """Add prepared candidates to the exam in the caller's transaction; returns their ids."""
+    require_exam(conn, exam_id)
     clash = accounts.existing_numbers(conn, exam_id) & {person.so_bao_danh for person, _, _ in prepared}
     if clash:
         raise RosterError(f"Số báo danh already in exam {exam_id}: {', '.join(sorted(clash))}; nothing imported.")
@@ -66,8 +70,7 @@ def import_candidates(db: Database, exam_id: int, people: list[NewCandidate], *,
 def credentials(db: Database, exam_id: int, *, secret: bytes) -> list[Credential]:
     """Every candidate of the exam with their password, for the login slips."""
     with db.read() as conn:
-        if find_exam(conn, exam_id) is None:
-            raise RosterError(f"There is no exam with id {exam_id}; `python -m sandbox list-exams` shows them.")
+        require_exam(conn, exam_id)
         rows = accounts.sealed_passwords(conn, exam_id)
     return [Credential(candidate, unseal(secret, sealed) if sealed else "") for candidate, sealed in rows]
 

@@ -10,7 +10,7 @@ import pytest
 
 from graderd.settings import GraderSettings
 from mock_services import eventdocs
-from mock_services.catalog import event_types
+from mock_services.contract import event_types
 from mock_services.core.settings import RoomSettings
 from sandbox.cli import _parser
 

@@ -101,9 +101,6 @@ class Exam:
             return ExamPhase.in_progress
         return ExamPhase.ended
 
-    def accepts_logins(self, now: datetime) -> bool:
-        return accepts_logins(self.starts_at, self.duration_minutes, self.closed_at, now)
-
     def seconds_to_start(self, now: datetime) -> float:
         return max(0.0, (self.starts_at - now).total_seconds())
 
