@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from mock_services.core.events import EventData, EventRecord, lookup, registered_types
 from mock_services.core.log import head_seq, iter_events, select_events
+from mock_services.mail import events as mail_events
 from mock_services.portal import events as portal_events
 
-EVENT_MODULES = (portal_events,)
+EVENT_MODULES = (portal_events, mail_events)
 
 __all__ = ["EventData", "EventRecord", "event_types", "head_seq", "iter_events", "lookup", "select_events"]
 

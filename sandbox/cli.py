@@ -255,8 +255,10 @@ def cmd_serve_smtp(args: argparse.Namespace, settings: RoomSettings) -> int:
     from mock_services.core.serving import bind, serve_smtp
     from mock_services.mail.smtp import smtp_factory
 
+    db = _database(settings)
+    catalog.check_schema(db)
     sock = bind(settings.smtp_host, settings.smtp_port, setting="SATHACH_SMTP_PORT")
-    serve_smtp(smtp_factory(), sock, port_file=args.port_file)
+    serve_smtp(smtp_factory(settings, db, utcnow), sock, port_file=args.port_file)
     return 0
 
 
@@ -269,7 +271,7 @@ def cmd_run(args: argparse.Namespace, settings: RoomSettings) -> int:
     db = _database(settings)
     outcome = catalog.prepare_schema(db)
     print(f"Database {db.display_url}: schema {outcome}.")
-    demo = ensure_demo(db, secret=settings.secret(), now=utcnow()) if args.demo else None
+    demo = ensure_demo(db, settings=settings, now=utcnow()) if args.demo else None
     db.dispose()
     port_check(settings.host, settings.port, setting="SATHACH_PORT")
     port_check(settings.smtp_host, settings.smtp_port, setting="SATHACH_SMTP_PORT")

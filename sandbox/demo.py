@@ -15,9 +15,12 @@ from sqlalchemy import select
 from mock_services.core.accounts import NewCandidate, candidates_of_exam
 from mock_services.core.db import Database
 from mock_services.core.exams import Exam, ExamPhase, create_exam, exams, get_exam, reschedule_exam
+from mock_services.core.settings import RoomSettings
 from sandbox import roster
-from sandbox.demo_tasks import load_demo_tasks
+from sandbox.demo_mail import fill_demo_mailbox
+from sandbox.demo_tasks import DEMO_DIR, load_demo_tasks
 from sandbox.paper import assign
+from sandbox.setup_context import setup_context
 
 DEMO_EXAM_NAME = "Kỳ thi thử phần thực hành ứng dụng CNTT năm 2026 (bản demo)"
 DEMO_DURATION_MINUTES = 60
@@ -58,7 +61,7 @@ class DemoRoom:
     restarted: bool
 
 
-def ensure_demo(db: Database, *, secret: bytes, now: datetime) -> DemoRoom:
+def ensure_demo(db: Database, *, settings: RoomSettings, now: datetime) -> DemoRoom:
     """Create the demo exam on first run, in one transaction; otherwise reuse it, restarting its
     clock if its time is up."""
     start = now.replace(second=0, microsecond=0)
@@ -66,6 +69,7 @@ def ensure_demo(db: Database, *, secret: bytes, now: datetime) -> DemoRoom:
         exam_id = conn.execute(
             select(exams.c.id).where(exams.c.is_demo.is_(True)).order_by(exams.c.id.desc()).limit(1)
         ).scalar()
+    secret = settings.secret()
     created = restarted = False
     if exam_id is None:
         tasks = load_demo_tasks()  # before anything is written: a bad task file leaves no half demo
@@ -84,6 +88,7 @@ def ensure_demo(db: Database, *, secret: bytes, now: datetime) -> DemoRoom:
             for candidate in candidates_of_exam(conn, exam.id):
                 for position, task in enumerate(tasks, start=1):
                     assign(conn, candidate, task.for_candidate(position, candidate), now=now)
+                fill_demo_mailbox(setup_context(conn, candidate, now=now, settings=settings, fixtures=DEMO_DIR))
         created = True
     else:
         with db.write() as conn:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.db import Database, metadata
 from mock_services.core.errors import SathachError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 schema_info = Table(
     "schema_info",
@@ -31,8 +31,16 @@ schema_info = Table(
     Column("value", String(200), nullable=False),
 )
 
+
+def _add_new_tables(conn: Connection) -> None:
+    """Create the tables a step introduced (every table module is imported by then, see catalog)."""
+    metadata.create_all(conn, checkfirst=True)
+
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _add_new_tables,  # the mail service: mail_messages, mail_folders, mail_contacts, mail_settings …
+}
 
 
 class SchemaError(SathachError):

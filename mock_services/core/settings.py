@@ -109,6 +109,20 @@ class RoomSettings(CommonSettings):
         description="Largest file (attachment, PDF, upload) the blob store accepts.",
     )
 
+    smtp_max_message_bytes: int = Field(
+        25 * 1024 * 1024,
+        ge=1024,
+        description="Largest message the SMTP listener accepts (SIZE); a larger one is refused with 552.",
+    )
+    smtp_max_recipients: int = Field(
+        50, ge=1, description="Recipients per message the SMTP listener accepts; more are refused with 452."
+    )
+    mail_domains: str = Field(
+        "egov.test",
+        description="Comma-separated mail domains of the room (subdomains included). Webmail delivers only "
+        "to these; mail to any other address bounces back to the sender, since nothing leaves the room.",
+    )
+
     @model_validator(mode="after")
     def _secret_key_is_strong(self) -> RoomSettings:
         if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:

@@ -9,13 +9,16 @@ from sqlalchemy import func, select
 
 from mock_services.core.db import Database
 from mock_services.core.exams import ExamPhase, assignments_for, exams
+from mock_services.core.settings import RoomSettings
+from mock_services.mail import store as mail_store
+from mock_services.mail.folders import Location
 from sandbox import demo
 from sandbox.demo_tasks import DemoTaskError
-from tests.support.room import EXAM_START, SECRET
+from tests.support.room import EXAM_START
 
 
-def test_the_demo_has_three_candidates_with_the_demo_paper(sqlite_db: Database) -> None:
-    room = demo.ensure_demo(sqlite_db, secret=SECRET, now=EXAM_START)
+def test_the_demo_has_three_candidates_with_the_demo_paper(sqlite_db: Database, settings: RoomSettings) -> None:
+    room = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
     assert room.created
     assert [c.candidate.so_bao_danh for c in room.credentials] == ["DEMO01", "DEMO02", "DEMO03"]
     assert room.exam.phase(EXAM_START) is ExamPhase.in_progress
@@ -25,24 +28,45 @@ def test_the_demo_has_three_candidates_with_the_demo_paper(sqlite_db: Database) 
     assert "Nguyễn Thị Minh Thư" in paper[0].instructions  # rendered for this candidate
 
 
-def test_a_second_run_reuses_the_demo_and_restarts_it_when_time_is_up(sqlite_db: Database) -> None:
-    first = demo.ensure_demo(sqlite_db, secret=SECRET, now=EXAM_START)
-    again = demo.ensure_demo(sqlite_db, secret=SECRET, now=EXAM_START + timedelta(minutes=30))
+def test_a_second_run_reuses_the_demo_and_restarts_it_when_time_is_up(
+    sqlite_db: Database, settings: RoomSettings
+) -> None:
+    first = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
+    again = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START + timedelta(minutes=30))
     assert (again.created, again.restarted) == (False, False)
     assert [c.password for c in again.credentials] == [c.password for c in first.credentials]
     later = EXAM_START + timedelta(hours=5, seconds=7)
-    restarted = demo.ensure_demo(sqlite_db, secret=SECRET, now=later)
+    restarted = demo.ensure_demo(sqlite_db, settings=settings, now=later)
     assert restarted.restarted
     assert restarted.exam.starts_at == later.replace(second=0)
     assert restarted.operator_password != first.operator_password
 
 
-def test_a_broken_demo_task_leaves_no_half_built_demo(sqlite_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_demo_task_leaves_no_half_built_demo(
+    sqlite_db: Database, settings: RoomSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def broken() -> list[object]:
         raise DemoTaskError("tasks/demo/01.yaml: not valid YAML")
 
     monkeypatch.setattr(demo, "load_demo_tasks", broken)
     with pytest.raises(DemoTaskError):
-        demo.ensure_demo(sqlite_db, secret=SECRET, now=EXAM_START)
+        demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
     with sqlite_db.read() as conn:
         assert conn.execute(select(func.count()).select_from(exams)).scalar() == 0
+
+
+def test_each_demo_mailbox_holds_a_directory_and_realistic_messages(
+    sqlite_db: Database, settings: RoomSettings
+) -> None:
+    room = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
+    with sqlite_db.read() as conn:
+        for credential in room.credentials:
+            candidate = credential.candidate
+            inbox, total = mail_store.list_messages(conn, candidate.id, Location("inbox"), offset=0, limit=50)
+            assert total == 5
+            assert all(m.to_addrs == [candidate.email.lower()] for m in inbox)
+            assert any(a["name"] == "BaoCao_CDS_2026.pdf" for m in inbox for a in m.attachments)
+            assert any(m.from_addr.endswith("@cantho-gov.vn") for m in inbox)  # the phishing one
+            assert any(
+                c.email == "bantochuc@sonoivu.cantho.egov.test" for c in mail_store.tenant_contacts(conn, candidate.id)
+            )

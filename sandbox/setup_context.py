@@ -1,0 +1,36 @@
+"""The context a setup operation runs in, built from the room's settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Connection
+
+from mock_services.core.accounts import Candidate
+from mock_services.core.blobs import BlobStore
+from mock_services.core.settings import RoomSettings
+from mock_services.core.setup_ops import SetupContext
+from mock_services.mail.domain import room_domains
+
+
+def setup_context(
+    conn: Connection,
+    candidate: Candidate,
+    *,
+    now: datetime,
+    settings: RoomSettings,
+    fixtures: Path | None = None,
+    task_id: str | None = None,
+) -> SetupContext:
+    return SetupContext(
+        conn=conn,
+        candidate=candidate,
+        now=now,
+        blobs=BlobStore(settings.blob_max_bytes),
+        tz=ZoneInfo(settings.timezone),
+        mail_domains=room_domains(settings.mail_domains),
+        fixtures=fixtures,
+        task_id=task_id,
+    )
