@@ -309,7 +309,8 @@ def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: DemoRoom 
         state = "created" if demo.created else ("restarted from now" if demo.restarted else "reused")
         lines += ["", f"Demo exam #{demo.exam.id} ({state}): {demo.exam.name}"]
         lines += [
-            f"  Thí sinh  SBD {c.candidate.so_bao_danh}  mật khẩu {c.password}  ({c.candidate.ho_ten})"
+            f"  Thí sinh  SBD {c.candidate.so_bao_danh}  mật khẩu {c.password}  thư {c.candidate.email}  "
+            f"({c.candidate.ho_ten})"
             for c in demo.credentials
         ]
         lines += [f"  Giám thị  {demo.operator}  mật khẩu {demo.operator_password}"]

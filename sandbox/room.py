@@ -13,9 +13,12 @@ from mock_services.core.clock import Clock, utcnow
 from mock_services.core.db import Database
 from mock_services.core.http_errors import install_error_handlers
 from mock_services.core.middleware import AnonymousCookieMiddleware, BodyLimitMiddleware, SecurityHeadersMiddleware
-from mock_services.core.services import ServiceEntry
+from mock_services.core.services import SERVICE_TITLES, ServiceEntry
 from mock_services.core.settings import RoomSettings
 from mock_services.core.web import RoomRuntime, csrf_protect
+from mock_services.mail import web as mail_web
+from mock_services.mail import web_compose as mail_compose
+from mock_services.mail import web_options as mail_options
 from mock_services.portal import web as portal_web
 from sandbox.proctor import web as proctor_web
 
@@ -26,7 +29,14 @@ FORM_OVERHEAD_BYTES = 1024 * 1024
 
 # The services candidates work in, as the portal's navigation lists them. Each service issue
 # adds its entry here together with its router.
-SERVICES: tuple[ServiceEntry, ...] = ()
+SERVICES: tuple[ServiceEntry, ...] = (
+    ServiceEntry(
+        key="mail",
+        title=SERVICE_TITLES["mail"],
+        url="/thu",
+        description="Hộp thư công vụ: nhận, đọc, soạn, trả lời, chuyển tiếp thư; thư mục, chữ ký, trả lời tự động.",
+    ),
+)
 
 
 def create_room_app(settings: RoomSettings, *, db: Database | None = None, clock: Clock = utcnow) -> FastAPI:
@@ -47,5 +57,9 @@ def create_room_app(settings: RoomSettings, *, db: Database | None = None, clock
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(portal_web.router)
+    # Compose and options first: the folder route /thu/{slug} would otherwise shadow them.
+    app.include_router(mail_compose.router)
+    app.include_router(mail_options.router)
+    app.include_router(mail_web.router)
     app.include_router(proctor_web.router)
     return app

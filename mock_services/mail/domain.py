@@ -108,10 +108,6 @@ def forwarded_body(original: Message, when: str) -> str:
     return "\n\n" + "\n".join(header) + "\n" + original.text_body + "\n"
 
 
-def with_signature(body: str, signature: str) -> str:
-    return f"{body}\n\n-- \n{signature}" if signature.strip() else body
-
-
 @dataclass(frozen=True, slots=True)
 class OutOfOffice:
     """Validated out-of-office settings, or the Vietnamese reason they are not valid."""

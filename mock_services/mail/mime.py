@@ -24,6 +24,7 @@ from mock_services.mail.sanitize import html_to_text
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 MAX_NAME_LENGTH = 150
+_BUILD_POLICY = policy.SMTP.clone(utf8=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,9 @@ def build_message(
     extra_headers: dict[str, str] | None = None,
 ) -> bytes:
     """The RFC 5322 bytes of a message the webmail sends (Bcc is never written into the headers)."""
-    msg = EmailMessage(policy=policy.SMTP)
+    # UTF-8 headers (RFC 6532) rather than encoded words: CPython's folding of long encoded
+    # words drops the space between them ("thực hànhHội"), and Vietnamese subjects are long.
+    msg = EmailMessage(policy=_BUILD_POLICY)
     msg["From"] = Address(display_name=from_name, addr_spec=from_addr) if from_name else from_addr
     if to:
         msg["To"] = ", ".join(to)

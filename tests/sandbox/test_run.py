@@ -97,6 +97,7 @@ def test_the_demo_room_boots_serves_and_stops_cleanly(tmp_path: Path) -> None:
         room, smtp, grader = port_of(run, "Phòng thi"), port_of(run, "SMTP listener"), port_of(run, "graderd")
         assert set(logins) == {"DEMO01", "DEMO02", "DEMO03"}
         assert "Demo exam #1 (created)" in run.output
+        assert "thu.ntm@phuong-ninhkieu.egov.test" in run.output  # each candidate's mail address
 
         with httpx.Client(base_url=f"http://127.0.0.1:{room}", follow_redirects=False) as client:
             token = csrf_from(client.get("/dang-nhap").text)
@@ -119,6 +120,8 @@ def test_the_demo_room_boots_serves_and_stops_cleanly(tmp_path: Path) -> None:
             assert code == 250
             client.mail("someone@egov.test")
             code, message = client.rcpt("thu.ntm@phuong-ninhkieu.egov.test")
+            assert code == 250, message  # a demo candidate's mailbox
+            code, message = client.rcpt("nobody@phuong-ninhkieu.egov.test")
             assert code == 550, message
     finally:
         status = run.interrupt()
