@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import log_append
+from bench import log_append, smtp_delivery
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -18,6 +18,10 @@ def main() -> int:
     print("Action log: one append per transaction vs bare sqlite3 INSERT per transaction (WAL, synchronous=FULL)")
     result = log_append.run()
     print(result.report())
+    print()
+    print("SMTP listener: parse + deliver + log vs a bare aiosmtpd handler that discards (50 concurrent senders)")
+    smtp = smtp_delivery.run()
+    print(smtp.report())
     RESULTS.mkdir(exist_ok=True)
     record = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -25,6 +29,7 @@ def main() -> int:
         "python": platform.python_version(),
         "sqlite": sqlite3.sqlite_version,
         "log_append": log_append.summary(result),
+        "smtp_delivery": smtp_delivery.summary(smtp),
     }
     (RESULTS / "latest.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -31,6 +31,12 @@ blobs = Table(
 
 _CHUNK = 1024 * 1024
 
+# The same bytes twice are one blob; statements built once, per dialect.
+_INSERT_ONCE = {
+    "sqlite": sqlite_insert(blobs).on_conflict_do_nothing(index_elements=["sha256"]),
+    "postgresql": pg_insert(blobs).on_conflict_do_nothing(index_elements=["sha256"]),
+}
+
 
 class BlobError(SathachError):
     """Root of the blob store's errors."""
@@ -69,12 +75,8 @@ class BlobStore:
         if len(data) > self.max_bytes:
             raise BlobTooLarge(self.max_bytes)
         ref = BlobRef(hashlib.sha256(data).hexdigest(), len(data))
-        dialect_insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        conn.execute(
-            dialect_insert(blobs)
-            .values(sha256=ref.sha256, size=ref.size, data=data, created_at=now)
-            .on_conflict_do_nothing(index_elements=["sha256"])
-        )
+        statement = _INSERT_ONCE[conn.dialect.name]
+        conn.execute(statement, {"sha256": ref.sha256, "size": ref.size, "data": data, "created_at": now})
         return ref
 
     def put_stream(self, conn: Connection, stream: BinaryIO, *, now: datetime) -> BlobRef:

@@ -35,7 +35,7 @@ from mock_services.mail.events import (
     SettingsChanged,
 )
 from mock_services.mail.folders import USER, Location, SystemFolder, validate_folder_name
-from mock_services.mail.mime import Attachment, new_message_id, normalize_line_endings, parse_message
+from mock_services.mail.mime import Attachment, ParsedMessage, new_message_id, normalize_line_endings, parse_message
 from mock_services.mail.store import MailSettings, Message
 
 SECURITY_UNIT = "antt@cantho.egov.test"
@@ -91,10 +91,25 @@ def own_domain(candidate: Candidate) -> str:
 # --- Arrivals
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """A message as it came, normalised and parsed: done before the write transaction, so
+    the transaction holds the database only for the writing."""
+
+    raw: bytes
+    parsed: ParsedMessage
+    bare_line_endings: bool
+
+    @classmethod
+    def of(cls, raw: bytes) -> Arrival:
+        normalized, bare = normalize_line_endings(raw)
+        return cls(normalized, parse_message(normalized), bare)
+
+
 def deliver(
     conn: Connection,
     candidate: Candidate,
-    raw: bytes,
+    raw: bytes | Arrival,
     acting: Acting,
     *,
     channel: str,
@@ -104,9 +119,9 @@ def deliver(
     seen: bool = False,
 ) -> Message:
     """A message arrives in the candidate's mailbox (SMTP, setup, bounce …); logged by ``system``."""
-    raw, bare_endings = normalize_line_endings(raw)
-    parsed = parse_message(raw)
-    raw_ref = acting.blobs.put(conn, raw, now=acting.now)
+    arrival = raw if isinstance(raw, Arrival) else Arrival.of(raw)
+    parsed, bare_endings = arrival.parsed, arrival.bare_line_endings
+    raw_ref = acting.blobs.put(conn, arrival.raw, now=acting.now)
     attachments = [_store_attachment(conn, acting, a) for a in parsed.attachments]
     defects = list(parsed.defects) + (["bare CR or LF line endings"] if bare_endings else [])
     message = store.insert_message(
@@ -128,7 +143,7 @@ def deliver(
             "html_body": parsed.html,
             "attachments": attachments,
             "raw_sha256": raw_ref.sha256,
-            "size": len(raw),
+            "size": raw_ref.size,
             "seen": seen,
             "malformed": parsed.malformed,
             "defects": defects[:20],
@@ -296,11 +311,12 @@ def _bounce(conn: Connection, candidate: Candidate, sent: Message, bounced: list
     emit(conn, candidate, system, event, str(message.id))
 
 
-def submit(conn: Connection, candidate: Candidate, raw: bytes, recipients: list[str], acting: Acting) -> Message:
+def submit(
+    conn: Connection, candidate: Candidate, raw: bytes | Arrival, recipients: list[str], acting: Acting
+) -> Message:
     """A message the candidate's own mail client submitted through SMTP (after AUTH): sent as
     from the webmail; envelope recipients missing from To and Cc were Bcc."""
-    raw, _ = normalize_line_endings(raw)
-    parsed = parse_message(raw)
+    parsed = (raw if isinstance(raw, Arrival) else Arrival.of(raw)).parsed
     if parsed.from_addr and parsed.from_addr != candidate.email.lower():
         raise MailError(f"From {parsed.from_addr} is not the authenticated account {candidate.email}")
     shown = {*parsed.to, *parsed.cc}

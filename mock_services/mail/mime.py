@@ -7,6 +7,7 @@ sense of is kept: the raw bytes are stored as they came, and the message is flag
 
 from __future__ import annotations
 
+import contextlib
 import re
 import unicodedata
 import uuid
@@ -14,10 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from email.utils import format_datetime, getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import format_datetime, getaddresses, parsedate_to_datetime
+from typing import Any
 
 from mock_services.mail.sanitize import html_to_text
 
@@ -82,30 +86,97 @@ def new_message_id(domain: str) -> str:
 
 
 def parse_message(raw: bytes) -> ParsedMessage:
-    """Everything a mailbox needs from raw bytes; problems become ``defects``, never exceptions."""
+    """Everything a mailbox needs from raw bytes; problems become ``defects``, never exceptions.
+
+    The structure is parsed with ``compat32`` and only the headers we read are decoded, by
+    ``policy.default``'s header registry whenever they hold encoded words or quoting: parsing
+    the whole message with ``policy.default`` costs six times as much (it parses every
+    Content-Type again at every look), and delivery time is what a room full of senders waits on.
+    """
     parsed = ParsedMessage()
     try:
-        msg = BytesParser(policy=policy.default).parsebytes(raw)
+        msg = BytesParser(policy=policy.compat32).parsebytes(raw)
     except Exception as exc:  # the parser is meant never to raise; if it does, keep the bytes
         parsed.defects.append(f"unparseable: {exc}")
         parsed.text = raw.decode("utf-8", errors="replace")
         return parsed
     parsed.defects.extend(_defect_names(msg))
-    parsed.message_id = _header(msg, "Message-ID", parsed).strip()
-    parsed.in_reply_to = _header(msg, "In-Reply-To", parsed).strip()
-    parsed.references = _header(msg, "References", parsed).split()
-    parsed.from_name, parsed.from_addr = _first_address(_header(msg, "From", parsed))
-    parsed.to = _addresses(_header(msg, "To", parsed))
-    parsed.cc = _addresses(_header(msg, "Cc", parsed))
-    parsed.subject = _header(msg, "Subject", parsed)
-    parsed.date = _date(_header(msg, "Date", parsed))
-    auto = _header(msg, "Auto-Submitted", parsed).strip().lower()
-    precedence = _header(msg, "Precedence", parsed).strip().lower()
+    headers = _Headers(msg, parsed)
+    parsed.message_id = headers.text("Message-ID").strip()
+    parsed.in_reply_to = headers.text("In-Reply-To").strip()
+    parsed.references = headers.text("References").split()
+    senders = headers.addresses("From")
+    if senders:
+        parsed.from_name, parsed.from_addr = senders[0]
+    parsed.to = [addr for _, addr in headers.addresses("To")]
+    parsed.cc = [addr for _, addr in headers.addresses("Cc")]
+    parsed.subject = headers.text("Subject")
+    parsed.date = _date(headers.text("Date"))
+    auto = headers.text("Auto-Submitted").strip().lower()
+    precedence = headers.text("Precedence").strip().lower()
     parsed.auto_submitted = (auto not in ("", "no")) or precedence in ("bulk", "list", "junk")
     _read_parts(msg, parsed)
     if not parsed.text and parsed.html:
         parsed.text = html_to_text(parsed.html)
+    if not parsed.text and parsed.html is None and parsed.malformed:
+        # A structure the parser gave up on: show the body as it came rather than nothing.
+        _, _, body = raw.partition(b"\r\n\r\n")
+        parsed.text = body.decode("utf-8", errors="replace")
     return parsed
+
+
+class _Headers:
+    """The top-level headers, decoded on demand by ``policy.default`` (RFC 2047, RFC 6532)."""
+
+    def __init__(self, msg: Message, parsed: ParsedMessage) -> None:
+        self._raw: dict[str, str] = {}
+        for name, value in msg.raw_items():
+            # compat32 keeps 8-bit bytes as surrogates; UTF-8 headers (RFC 6532) are text again.
+            self._raw.setdefault(name.lower(), value.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+        self._parsed = parsed
+
+    def _decoded(self, name: str) -> Any:
+        value = self._raw.get(name.lower())
+        if value is None:
+            return None
+        try:
+            header = policy.default.header_fetch_parse(name, value)
+        except Exception as exc:
+            self._parsed.defects.append(f"bad {name} header: {exc}")
+            return None
+        self._parsed.defects.extend(type(defect).__name__ for defect in header.defects)
+        return header
+
+    def _plain(self, name: str) -> str | None:
+        """The value, unfolded, when it holds no encoded word: nothing for policy.default to decode."""
+        value = self._raw.get(name.lower())
+        if value is None or "=?" in value:
+            return None
+        return " ".join(value.split()) if ("\n" in value or "\t" in value) else value.strip()
+
+    def text(self, name: str) -> str:
+        plain = self._plain(name)
+        if plain is not None:
+            return plain
+        header = self._decoded(name)
+        if header is None:
+            return self._raw.get(name.lower(), "")
+        return str(header)
+
+    def addresses(self, name: str) -> list[tuple[str, str]]:
+        plain = self._plain(name)
+        if plain is not None and '"' not in plain and "\\" not in plain:  # quoting is policy.default's job
+            return [(n, a.lower()) for n, a in getaddresses([plain]) if "@" in a]
+        header = self._decoded(name)
+        found: list[tuple[str, str]] = []
+        if header is not None and hasattr(header, "addresses"):
+            for address in header.addresses:
+                if address.addr_spec and "@" in address.addr_spec:
+                    found.append((address.display_name, address.addr_spec.lower()))
+        if not found and name.lower() in self._raw:  # a header policy.default could not read
+            text = self.text(name)
+            found = [(n, a.lower()) for n, a in getaddresses([text]) if a]
+        return found
 
 
 def build_message(
@@ -163,28 +234,6 @@ def _defect_names(msg: Message) -> list[str]:
     return found
 
 
-def _header(msg: Message, name: str, parsed: ParsedMessage) -> str:
-    try:
-        value = msg.get(name)
-        if value is None:
-            return ""
-        parsed.defects.extend(type(defect).__name__ for defect in getattr(value, "defects", ()))
-        return str(value)
-    except Exception as exc:
-        parsed.defects.append(f"bad {name} header: {exc}")
-        raw = msg.get_all(name, failobj=[])
-        return str(raw[0]) if raw else ""
-
-
-def _first_address(value: str) -> tuple[str, str]:
-    name, addr = parseaddr(value)
-    return name, addr.lower()
-
-
-def _addresses(value: str) -> list[str]:
-    return [addr.lower() for _, addr in getaddresses([value]) if addr]
-
-
 def _date(value: str) -> datetime | None:
     if not value:
         return None
@@ -201,29 +250,37 @@ def _read_parts(msg: Message, parsed: ParsedMessage) -> None:
             continue
         try:
             content_type = part.get_content_type()
-            filename = part.get_filename()
+            filename = _filename(part)
             disposition = part.get_content_disposition()
             if filename or disposition == "attachment":
                 parsed.attachments.append(Attachment(safe_filename(filename or ""), content_type, _bytes_of(part)))
             elif content_type == "text/plain" and not parsed.text:
-                parsed.text = _text_of(part)
+                parsed.text = _text_of(part, parsed)
             elif content_type == "text/html" and parsed.html is None:
-                parsed.html = _text_of(part)
+                parsed.html = _text_of(part, parsed)
             elif not content_type.startswith(("text/", "multipart/")):
                 parsed.attachments.append(Attachment(safe_filename(""), content_type, _bytes_of(part)))
         except Exception as exc:
             parsed.defects.append(f"unreadable part: {exc}")
 
 
-def _text_of(part: Message) -> str:
+def _filename(part: Message) -> str | None:
+    """The part's file name: RFC 2231 (``filename*=``) or, as Outlook writes it, encoded words."""
+    name = part.get_filename()
+    if name and "=?" in name:
+        with contextlib.suppress(HeaderParseError, LookupError, UnicodeError):
+            name = str(make_header(decode_header(name)))
+    return name
+
+
+def _text_of(part: Message, parsed: ParsedMessage) -> str:
+    payload = _bytes_of(part)
+    charset = part.get_content_charset() or "utf-8"
     try:
-        content = part.get_content()  # type: ignore[attr-defined]
-        if isinstance(content, str):
-            return content
-    except (LookupError, UnicodeError, KeyError, ValueError):
-        pass
-    payload = part.get_payload(decode=True)
-    return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
+        return payload.decode(charset, errors="replace")
+    except LookupError:
+        parsed.defects.append(f"unknown charset {charset}")
+        return payload.decode("utf-8", errors="replace")
 
 
 def _bytes_of(part: Message) -> bytes:

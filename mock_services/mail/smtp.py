@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
+from sqlalchemy.engine import Connection
 
 from mock_services.core.accounts import Candidate, get_candidate, login_candidates
 from mock_services.core.blobs import BlobStore, BlobTooLarge
@@ -26,12 +29,15 @@ from mock_services.core.clock import Clock
 from mock_services.core.db import BUSY_ERRORS, Database
 from mock_services.core.events import Actor, EventContext
 from mock_services.core.exams import ExamPhase, get_exam
+from mock_services.core.group_commit import GroupCommitter
 from mock_services.core.passwords import verify_password
 from mock_services.core.settings import RoomSettings
 from mock_services.mail import domain, mailbox, store
 from mock_services.mail.tls import SMTP_HOSTNAME, tls_context
 
 log = logging.getLogger("sathach.smtp")
+
+RCPT_MEMORY_SECONDS = 5.0
 
 # RFC 5321 §4.5.3.1.6: 998 characters and CRLF, plus one for a transparency dot.
 LINE_LENGTH_LIMIT = 1001
@@ -53,6 +59,11 @@ class RoomMailHandler:
         self.blobs = blobs
         self.clock = clock
         self.policy = policy
+        # Deliveries from many senders share transactions (and their fsync): see core.group_commit.
+        self.writer: GroupCommitter[str] = GroupCommitter(db, name="smtp-delivery")
+        # RCPT answers from a few seconds' memory; delivery looks the mailbox up again, in its
+        # transaction, so a mailbox gone meanwhile receives nothing.
+        self._known: dict[str, tuple[float, bool]] = {}
 
     # --- AUTH: candidates' own accounts (address or số báo danh, and their password)
 
@@ -104,22 +115,25 @@ class RoomMailHandler:
         if session.authenticated:
             if not domain.is_address(address):
                 return "553 5.1.3 Bad recipient address syntax"
-        else:
-            known = await asyncio.to_thread(self._mailboxes, address)
-            if not known:
-                return "550 5.1.1 No such mailbox in this exam room; relaying is not allowed"
+        elif not await self._is_mailbox(address):
+            return "550 5.1.1 No such mailbox in this exam room; relaying is not allowed"
         envelope.rcpt_tos.append(address)
         envelope.rcpt_options.extend(rcpt_options)
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        raw = envelope.original_content or b""
         try:
+            # Parsed here, on the loop: a thread hop costs more than the parse of a usual message.
+            arrival = mailbox.Arrival.of(envelope.original_content or b"")
             if session.authenticated:
-                return await asyncio.to_thread(self._submit, session, envelope, raw)
-            return await asyncio.to_thread(self._deliver, envelope, raw, session.peer)
+                job = partial(self._submit, _account_id(session), list(envelope.rcpt_tos), arrival, session.peer)
+            else:
+                job = partial(self._deliver, list(envelope.rcpt_tos), envelope.mail_from or "", arrival, session.peer)
+            return await asyncio.wrap_future(self.writer.submit(job))
         except BUSY_ERRORS:
             return "451 4.3.0 The mail system is busy; please try again"
+        except _Refused as refused:
+            return refused.reply
         except BlobTooLarge:
             return "552 5.3.4 Message too big for this mail system"
         except Exception:  # never a crash, never a lost connection: the client may retry
@@ -131,6 +145,18 @@ class RoomMailHandler:
     def _account(self, session: Session) -> Candidate | None:
         with self.db.read() as conn:
             return get_candidate(conn, _account_id(session))
+
+    async def _is_mailbox(self, address: str) -> bool:
+        key = address.lower()
+        now = time.monotonic()
+        cached = self._known.get(key)
+        if cached is not None and now - cached[0] < RCPT_MEMORY_SECONDS:
+            return cached[1]
+        found = bool(await asyncio.to_thread(self._mailboxes, key))
+        if len(self._known) > 10_000:
+            self._known.clear()
+        self._known[key] = (now, found)
+        return found
 
     def _mailboxes(self, address: str) -> list[Candidate]:
         with self.db.read() as conn:
@@ -146,42 +172,42 @@ class RoomMailHandler:
             context=EventContext(client=client),
         )
 
-    def _deliver(self, envelope: Envelope, raw: bytes, peer: Any) -> str:
-        client = _peer_host(peer)
-        delivered = 0
-        with self.db.write() as conn:
-            seen: set[int] = set()
-            for address in envelope.rcpt_tos:
-                for candidate in store.mailboxes_for(conn, address):
-                    if candidate.id in seen:
-                        continue
-                    seen.add(candidate.id)
-                    mailbox.deliver(
-                        conn,
-                        candidate,
-                        raw,
-                        self._acting(Actor.system, client),
-                        channel="smtp",
-                        envelope_from=envelope.mail_from or "",
-                    )
-                    delivered += 1
+    def _deliver(
+        self, recipients: list[str], sender: str, arrival: mailbox.Arrival, peer: Any, conn: Connection
+    ) -> str:
+        acting = self._acting(Actor.system, _peer_host(peer))
+        delivered: set[int] = set()
+        for address in recipients:
+            for candidate in store.mailboxes_for(conn, address):
+                if candidate.id not in delivered:
+                    delivered.add(candidate.id)
+                    mailbox.deliver(conn, candidate, arrival, acting, channel="smtp", envelope_from=sender)
         if not delivered:
             return "554 5.5.1 No valid recipients"
-        return f"250 2.0.0 OK: delivered to {delivered} mailbox(es)"
+        return f"250 2.0.0 OK: delivered to {len(delivered)} mailbox(es)"
 
-    def _submit(self, session: Session, envelope: Envelope, raw: bytes) -> str:
-        acting = self._acting(Actor.candidate, _peer_host(session.peer))
+    def _submit(
+        self, account: int, recipients: list[str], arrival: mailbox.Arrival, peer: Any, conn: Connection
+    ) -> str:
+        acting = self._acting(Actor.candidate, _peer_host(peer))
+        candidate = get_candidate(conn, account)
+        if candidate is None:
+            return "535 5.7.8 Account no longer exists"
+        if get_exam(conn, candidate.exam_id).phase(acting.now) is not ExamPhase.in_progress:
+            return "550 5.7.1 The exam is not in progress: mail is not accepted from this account now"
         try:
-            with self.db.write() as conn:
-                candidate = get_candidate(conn, _account_id(session))
-                if candidate is None:
-                    return "535 5.7.8 Account no longer exists"
-                if get_exam(conn, candidate.exam_id).phase(acting.now) is not ExamPhase.in_progress:
-                    return "550 5.7.1 The exam is not in progress: mail is not accepted from this account now"
-                mailbox.submit(conn, candidate, raw, list(envelope.rcpt_tos), acting)
-        except mailbox.MailError as exc:  # raised inside the transaction, so nothing was written
-            return f"550 5.7.1 {exc}"
+            mailbox.submit(conn, candidate, arrival, recipients, acting)
+        except mailbox.MailError as exc:
+            raise _Refused(f"550 5.7.1 {exc}") from None
         return "250 2.0.0 OK: sent"
+
+
+class _Refused(Exception):
+    """A job refused with an SMTP reply; raised so that its savepoint is rolled back."""
+
+    def __init__(self, reply: str) -> None:
+        super().__init__(reply)
+        self.reply = reply
 
 
 def _account_id(session: Session) -> int:
