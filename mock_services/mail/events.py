@@ -133,8 +133,9 @@ class MarkedJunk(StateEvent):
 class PhishingReported(StateEvent):
     """The candidate reported a message as phishing (Báo cáo thư giả mạo).
 
-    The message goes to Thư rác with ``reported`` set, and a copy is forwarded as an attachment
-    to the agency's information-security unit (``reported_to``), as the official advice asks.
+    The message goes to Thư rác with ``reported`` set, and the report goes to the agency's
+    information-security unit (``reported_to``), as the official advice asks; the unit is outside
+    the candidate's mailbox, so no copy appears in Thư đã gửi.
     """
 
     verb = "mail.phishing_reported"

@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import inspect, text, update
+from sqlalchemy import insert, inspect, text, update
 from sqlalchemy.engine import Connection
 
 from mock_services import catalog
 from mock_services.core import migrations
-from mock_services.core.db import Database
+from mock_services.core.db import Database, metadata
 from mock_services.core.migrations import SCHEMA_VERSION, SchemaError, schema_info, stored_version
 
 
@@ -119,3 +119,27 @@ def test_a_failing_migration_step_leaves_the_database_at_its_version(
 
     assert stored_version(empty) == SCHEMA_VERSION
     assert "half_done" not in inspect(empty.engine).get_table_names()
+
+
+def test_a_version_1_database_gains_the_mail_tables_and_keeps_its_data(empty: Database) -> None:
+    """A room made before the mail service (schema 1) is upgraded in place by `init-db` or `run`."""
+    mail_tables = {name for name in metadata.tables if name.startswith("mail_")}
+    assert mail_tables  # the mail service's tables exist in the code
+    with empty.write() as conn:
+        metadata.create_all(conn, tables=[t for n, t in metadata.tables.items() if n not in mail_tables])
+        conn.execute(insert(schema_info).values(key="version", value="1"))
+        conn.execute(
+            text(
+                "INSERT INTO operators (username, ho_ten, password_hash, created_at) "
+                "VALUES ('giamthi', 'Giám thị', 'x', '2026-11-01 00:00:00')"
+            )
+        )
+    assert stored_version(empty) == 1
+
+    assert catalog.prepare_schema(empty) == "upgraded"
+
+    assert stored_version(empty) == SCHEMA_VERSION
+    assert mail_tables <= set(inspect(empty.engine).get_table_names())
+    with empty.read() as conn:
+        assert conn.execute(text("SELECT username FROM operators")).scalar_one() == "giamthi"
+    catalog.check_schema(empty)
