@@ -33,9 +33,8 @@ def nfc(text: str) -> str:
 
 def parse_recipients(field: str, label: str) -> list[str]:
     """``"a@x.vn, Tên <b@y.vn>; c@z.vn"`` → lower-case addresses, in order, without repeats."""
-    field = field.replace(";", ",").replace("\n", ",")
     found: list[str] = []
-    for part in (p.strip() for p in field.split(",")):
+    for part in (p.strip() for p in split_recipients(field)):
         if not part:
             continue
         pairs = getaddresses([part])
@@ -45,6 +44,28 @@ def parse_recipients(field: str, label: str) -> list[str]:
         if addr not in found:
             found.append(addr)
     return found
+
+
+def split_recipients(field: str) -> list[str]:
+    """Split on commas, semicolons and line breaks, but not inside quotes or angle brackets
+    (``"Trần, Văn A" <a@x.vn>`` is one recipient)."""
+    parts: list[str] = []
+    current: list[str] = []
+    quoted = angled = False
+    for ch in field:
+        if ch == '"' and not angled:
+            quoted = not quoted
+        elif ch == "<" and not quoted:
+            angled = True
+        elif ch == ">" and not quoted:
+            angled = False
+        elif ch in ",;\n" and not quoted and not angled:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(ch)
+    parts.append("".join(current))
+    return parts
 
 
 def is_address(text: str) -> bool:

@@ -47,8 +47,9 @@ class Location:
     @classmethod
     def parse(cls, value: str) -> Location:
         """From the form value: ``inbox`` … ``trash``, or ``user:<id>``."""
-        if value.startswith(USER + ":") and value[5:].isdigit():
-            return cls(USER, int(value[5:]))
+        number = value[len(USER) + 1 :]
+        if value.startswith(USER + ":") and number.isascii() and number.isdigit() and 0 < int(number) < 2**31:
+            return cls(USER, int(number))
         if value in FOLDER_NAMES:
             return cls(value)
         raise ValueError(value)

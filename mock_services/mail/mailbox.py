@@ -502,6 +502,7 @@ def save_out_of_office(
         ooo_subject=domain.nfc(value.subject).strip(),
         ooo_message=domain.nfc(value.message).strip(),
     )
+    store.forget_autoreplies(conn, candidate.id)
     return _save_settings(conn, candidate, updated, "out_of_office", acting)
 
 

@@ -26,7 +26,7 @@ from typing import Any
 from mock_services.mail.sanitize import html_to_text
 
 _LINE_ENDINGS = re.compile(rb"\r\n|\r|\n")
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+_UNSAFE_NAME = re.compile(r'[<>:"/\\|?*]+')
 MAX_NAME_LENGTH = 150
 _BUILD_POLICY = policy.SMTP.clone(utf8=True)
 
@@ -71,6 +71,8 @@ def safe_filename(name: str) -> str:
     """A file name that is safe to show and to offer for download: no path, no control or
     reserved characters, NFC, at most 150 characters (the extension kept)."""
     name = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    # Control and format characters go too: a right-to-left override turns "fdp.exe" into "exe.pdf".
+    name = "".join("?" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in name)
     name = _UNSAFE_NAME.sub("_", name).strip(" ._")
     if len(name) > MAX_NAME_LENGTH:
         stem, dot, ext = name.rpartition(".")
@@ -100,7 +102,6 @@ def parse_message(raw: bytes) -> ParsedMessage:
         parsed.defects.append(f"unparseable: {exc}")
         parsed.text = raw.decode("utf-8", errors="replace")
         return parsed
-    parsed.defects.extend(_defect_names(msg))
     headers = _Headers(msg, parsed)
     parsed.message_id = headers.text("Message-ID").strip()
     parsed.in_reply_to = headers.text("In-Reply-To").strip()
@@ -116,6 +117,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     precedence = headers.text("Precedence").strip().lower()
     parsed.auto_submitted = (auto not in ("", "no")) or precedence in ("bulk", "list", "junk")
     _read_parts(msg, parsed)
+    parsed.defects.extend(_defect_names(msg))  # after the parts: decoding base64 records its defects
     if not parsed.text and parsed.html:
         parsed.text = html_to_text(parsed.html)
     if not parsed.text and parsed.html is None and parsed.malformed:
@@ -144,7 +146,9 @@ class _Headers:
         except Exception as exc:
             self._parsed.defects.append(f"bad {name} header: {exc}")
             return None
-        self._parsed.defects.extend(type(defect).__name__ for defect in header.defects)
+        tree = getattr(header, "_parse_tree", None)  # unstructured headers keep theirs only here
+        defects = tree.all_defects if tree is not None else header.defects
+        self._parsed.defects.extend(type(defect).__name__ for defect in defects)
         return header
 
     def _plain(self, name: str) -> str | None:
@@ -166,7 +170,10 @@ class _Headers:
     def addresses(self, name: str) -> list[tuple[str, str]]:
         plain = self._plain(name)
         if plain is not None and '"' not in plain and "\\" not in plain:  # quoting is policy.default's job
-            return [(n, a.lower()) for n, a in getaddresses([plain]) if "@" in a]
+            pairs = getaddresses([plain])
+            if plain and any("@" not in a for _, a in pairs):
+                self._parsed.defects.append(f"unreadable address in {name}")
+            return [(n, a.lower()) for n, a in pairs if "@" in a]
         header = self._decoded(name)
         found: list[tuple[str, str]] = []
         if header is not None and hasattr(header, "addresses"):
@@ -239,9 +246,9 @@ def _date(value: str) -> datetime | None:
         return None
     try:
         date = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        return date.astimezone(UTC) if date.tzinfo else date.replace(tzinfo=UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):  # OverflowError: the calendar's edge
         return None
-    return date.astimezone(UTC) if date.tzinfo else date.replace(tzinfo=UTC)
 
 
 def _read_parts(msg: Message, parsed: ParsedMessage) -> None:
@@ -265,8 +272,15 @@ def _read_parts(msg: Message, parsed: ParsedMessage) -> None:
 
 
 def _filename(part: Message) -> str | None:
-    """The part's file name: RFC 2231 (``filename*=``) or, as Outlook writes it, encoded words."""
-    name = part.get_filename()
+    """The part's file name: RFC 2231 (``filename*=``), raw UTF-8 (RFC 6532), or, as Outlook
+    writes it, encoded words."""
+    # compat32 would turn a raw UTF-8 name into replacement characters as it reads the header:
+    # read the name from the header's bytes, made text again, instead.
+    probe = Message()
+    for key, value in part.raw_items():
+        if key.lower() in ("content-disposition", "content-type"):
+            probe[key] = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    name = probe.get_filename()
     if name and "=?" in name:
         with contextlib.suppress(HeaderParseError, LookupError, UnicodeError):
             name = str(make_header(decode_header(name)))

@@ -44,6 +44,9 @@ class SafeBody:
 
 def sanitize_html(html: str, rewrite: LinkRewriter) -> SafeBody:
     """The HTML body, cleaned: allowed tags only, links rewritten, images blocked."""
+    # Cleaned once as is, then again with the rewriting: the second pass sees exactly the links
+    # the first one kept, so each link's text is its own even when a javascript: one was dropped.
+    html = _clean(html, None)
     texts = _link_texts(html)
     blocked = 0
     position = 0
@@ -59,7 +62,11 @@ def sanitize_html(html: str, rewrite: LinkRewriter) -> SafeBody:
             return None
         return value
 
-    cleaned = nh3.clean(
+    return SafeBody(Markup(_clean(html, attribute)), blocked)  # noqa: S704 - nh3 has just sanitised it
+
+
+def _clean(html: str, attribute: Callable[[str, str, str], str | None] | None) -> str:
+    return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         clean_content_tags={"script", "style", "title", "head"},
@@ -68,7 +75,6 @@ def sanitize_html(html: str, rewrite: LinkRewriter) -> SafeBody:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return SafeBody(Markup(cleaned), blocked)  # noqa: S704 - nh3 has just sanitised it
 
 
 def linkify_text(text: str, rewrite: LinkRewriter) -> Markup:

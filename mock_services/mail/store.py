@@ -260,11 +260,28 @@ def insert_message(conn: Connection, candidate_id: int, values: dict[str, Any]) 
         **values,
         "candidate_id": candidate_id,
     }
-    return Message.from_row(conn.execute(_INSERT_MESSAGE, row).mappings().one())
+    return Message.from_row(conn.execute(_INSERT_MESSAGE, _storable(row)).mappings().one())
+
+
+def _storable(row: dict[str, Any]) -> dict[str, Any]:
+    """What arrives from outside fits its columns: cut to their length, and no NUL character
+    (PostgreSQL refuses it in text). The raw message keeps every byte, in the blob store."""
+    for name, value in row.items():
+        if isinstance(value, str):
+            value = value.replace("\x00", "")
+            length = getattr(messages.c[name].type, "length", None)
+            row[name] = value[:length] if length else value
+    return row
+
+
+# Ids outside the database's integer range name nothing (and must not reach a query).
+MAX_ID = 2**31 - 1
 
 
 def get_message(conn: Connection, candidate_id: int, message_id: int) -> Message | None:
     """The candidate's message by id; None for another candidate's or a purged one."""
+    if not 0 < message_id <= MAX_ID:
+        return None
     row = (
         conn.execute(
             select(messages).where(
@@ -396,6 +413,8 @@ def user_folders(conn: Connection, candidate_id: int) -> list[Folder]:
 
 
 def get_folder(conn: Connection, candidate_id: int, folder_id: int) -> Folder | None:
+    if not 0 < folder_id <= MAX_ID:
+        return None
     row = conn.execute(
         select(folders.c.id, folders.c.name).where(
             folders.c.id == folder_id, folders.c.candidate_id == candidate_id, folders.c.deleted.is_(False)
@@ -421,6 +440,8 @@ def set_folder(conn: Connection, candidate_id: int, folder_id: int, **values: An
 
 def location_name(conn: Connection, candidate_id: int, location: Location) -> str:
     if location.folder == USER and location.folder_id is not None:
+        if not 0 < location.folder_id <= MAX_ID:
+            return ""
         row = conn.execute(
             select(folders.c.name).where(folders.c.id == location.folder_id, folders.c.candidate_id == candidate_id)
         ).scalar_one_or_none()
@@ -473,6 +494,10 @@ def put_settings(conn: Connection, candidate_id: int, value: MailSettings, *, no
     done = conn.execute(update(mail_settings).where(mail_settings.c.candidate_id == candidate_id).values(**values))
     if done.rowcount == 0:
         conn.execute(insert(mail_settings).values(candidate_id=candidate_id, **values))
+
+
+def forget_autoreplies(conn: Connection, candidate_id: int) -> None:
+    """A new out-of-office period: every sender will be answered once again."""
     conn.execute(autoreplied.delete().where(autoreplied.c.candidate_id == candidate_id))
 
 

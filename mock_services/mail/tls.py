@@ -21,18 +21,21 @@ SMTP_HOSTNAME = "mail.egov.test"
 
 
 def tls_context(data_dir: Path) -> ssl.SSLContext:
-    cert, key = ensure_certificate(data_dir)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.minimum_version = ssl.TLSVersion.TLSv1_2
-    context.load_cert_chain(cert, key)
+    context.load_cert_chain(ensure_certificate(data_dir))
     return context
 
 
-def ensure_certificate(data_dir: Path) -> tuple[Path, Path]:
+def ensure_certificate(data_dir: Path) -> Path:
+    """``<data_dir>/smtp-tls/smtp.pem``: the key and its certificate in one file, made once.
+
+    One file, linked into place only if none is there yet: two processes starting together on a
+    fresh data directory agree on one pair, never one's key beside the other's certificate."""
     folder = data_dir / "smtp-tls"
-    cert_path, key_path = folder / "smtp.crt", folder / "smtp.key"
-    if cert_path.exists() and key_path.exists():
-        return cert_path, key_path
+    path = folder / "smtp.pem"
+    if path.exists():
+        return path
     folder.mkdir(parents=True, exist_ok=True)
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name(
@@ -53,14 +56,13 @@ def ensure_certificate(data_dir: Path) -> tuple[Path, Path]:
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(SMTP_HOSTNAME), x509.DNSName("localhost")]), False)
         .sign(key, hashes.SHA256())
     )
-    key_bytes = key.private_bytes(
+    key_pem = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    # Written aside and renamed into place, so two processes starting together never read half a file.
-    for path, data in ((key_path, key_bytes), (cert_path, cert.public_bytes(serialization.Encoding.PEM))):
-        draft = path.with_name(f".{path.name}.{os.getpid()}")
-        draft.write_bytes(data)
-        draft.chmod(0o600)
-        with contextlib.suppress(FileExistsError):
-            os.replace(draft, path)
-    return cert_path, key_path
+    draft = folder / f".smtp.pem.{os.getpid()}"
+    draft.write_bytes(key_pem + cert.public_bytes(serialization.Encoding.PEM))
+    draft.chmod(0o600)
+    with contextlib.suppress(FileExistsError):
+        os.link(draft, path)
+    draft.unlink()
+    return path

@@ -96,8 +96,8 @@ async def compose_submit(
         subject=domain.nfc(chu_de.replace("\r", " ").replace("\n", " ")).strip()[: domain.MAX_SUBJECT],
         body=domain.nfc(noi_dung.replace("\r\n", "\n"))[:MAX_BODY],
         kind=KINDS.get(kieu, "new"),
-        original=int(goc) if goc.isdigit() else None,
-        draft=int(nhap) if nhap.isdigit() else None,
+        original=_form_id(goc),
+        draft=_form_id(nhap),
     )
     for token in giu:
         kept = pages.read_attachment_token(secret, ctx.candidate.id, token)
@@ -136,6 +136,19 @@ async def compose_submit(
                 mailbox.send(conn, ctx.candidate, outgoing, acting)
     except MailError as exc:
         form.errors.append(str(exc))
+        return _show_again(request, ctx, form, uploads)
+    except WebError as gone:  # the original or the draft is no longer there: keep what was typed
+        if gone.code == "draft_not_found":
+            form.draft = None
+            form.errors.append("Bản nháp này đã bị hủy. Nội dung bạn soạn vẫn còn dưới đây; bấm Gửi để gửi thư.")
+        elif gone.code == "message_not_found":
+            form.original, form.kind = None, "new"
+            form.errors.append(
+                "Thư gốc đã bị xóa hẳn nên thư này không còn là thư trả lời hay chuyển tiếp. "
+                "Nội dung bạn soạn vẫn còn dưới đây; bấm Gửi để gửi như thư mới."
+            )
+        else:
+            raise
         return _show_again(request, ctx, form, uploads)
     if nut == "luu":
         return RedirectResponse(pages.with_notice(f"/thu/soan?nhap={draft.id}", "Đã lưu bản nháp."), status_code=303)
@@ -201,6 +214,14 @@ def _answering(request: Request, conn: Connection, ctx: CandidateContext, kind: 
     )
 
 
+def _form_id(text: str) -> int | None:
+    """An id from a hidden field: ASCII digits in the database's range, or nothing."""
+    text = text.strip()
+    if text.isascii() and text.isdigit() and 0 < int(text) <= store.MAX_ID:
+        return int(text)
+    return None
+
+
 def _signature_block(signature: str) -> str:
     """The signature as Zimbra puts it into a new message: below two empty lines and "-- "."""
     return f"\n\n-- \n{signature}" if signature.strip() else ""
@@ -259,7 +280,9 @@ async def _read_upload(upload: UploadFile, limit: int, form: ComposeForm) -> Att
     return Attachment(name=name, content_type=content_type, data=data)
 
 
-def _show_again(request: Request, ctx: CandidateContext, form: ComposeForm, uploads: list[Attachment]) -> Response:
+def _show_again(
+    request: Request, ctx: CandidateContext, form: ComposeForm, uploads: list[Attachment], status: int = 422
+) -> Response:
     """The form again, with the files just uploaded kept (stored, and carried as signed tokens)."""
     if uploads:
         room = runtime(request)
@@ -277,7 +300,7 @@ def _show_again(request: Request, ctx: CandidateContext, form: ComposeForm, uplo
                     )
         except BlobTooLarge:
             form.errors.append("Tập tin đính kèm vượt quá dung lượng cho phép.")
-    return _render_form(request, ctx, form, status=422)
+    return _render_form(request, ctx, form, status=status)
 
 
 def _render_form(request: Request, ctx: CandidateContext, form: ComposeForm, status: int = 200) -> Response:
