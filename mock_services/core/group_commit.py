@@ -1,4 +1,4 @@
-"""Group commit: one writer thread runs many small write jobs in one transaction.
+"""Group commit: the small write jobs that arrive together run in one transaction.
 
 Each job runs inside its own savepoint, so one job's failure undoes only that job; the batch
 commits once, and only then is each job's caller told it succeeded. An acknowledged job is
@@ -9,74 +9,77 @@ listener with many concurrent senders needs (see bench/smtp_delivery.py).
 
 from __future__ import annotations
 
-import queue
-import threading
-from collections.abc import Callable
-from concurrent.futures import Future
+import asyncio
+from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Generic, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.engine import Connection
 
 from mock_services.core.db import Database
 
 T = TypeVar("T")
+T_contra = TypeVar("T_contra", contravariant=True)
 
-_STOP = object()
 
+class LoopGroupCommitter(Generic[T]):
+    """Group commit on the event loop's own thread: jobs submitted while the loop is busy are
+    written together at its next turn. No thread handoff and no contention for the interpreter
+    lock (measured faster than a writer thread), at the price of the loop waiting for each commit."""
 
-class GroupCommitter(Generic[T]):
-    def __init__(self, db: Database, *, max_batch: int = 64, name: str = "group-commit") -> None:
+    def __init__(self, db: Database, *, max_batch: int = 64) -> None:
         self.db = db
         self.max_batch = max_batch
-        self._jobs: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-        self._thread.start()
+        self._pending: list[tuple[Callable[[Connection], T], asyncio.Future[T]]] = []
 
-    def submit(self, job: Callable[[Connection], T]) -> Future[T]:
-        """Run ``job(conn)`` in the next batch; the future resolves after the batch commits."""
-        future: Future[T] = Future()
-        self._jobs.put((job, future))
+    def submit(self, job: Callable[[Connection], T]) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        if not self._pending:
+            loop.call_soon(self._flush)
+        self._pending.append((job, future))
         return future
 
-    def close(self) -> None:
-        self._jobs.put(_STOP)
-        self._thread.join(timeout=30)
+    def _flush(self) -> None:
+        batch, self._pending = self._pending[: self.max_batch], self._pending[self.max_batch :]
+        if self._pending:
+            asyncio.get_running_loop().call_soon(self._flush)
+        commit_batch(self.db, batch)
 
-    def _run(self) -> None:
-        while True:
-            item = self._jobs.get()
-            if item is _STOP:
-                return
-            batch = [item]
-            while len(batch) < self.max_batch:
+
+class _Settleable(Protocol[T_contra]):
+    def done(self) -> bool: ...
+    def set_result(self, result: T_contra, /) -> None: ...
+    def set_exception(self, exception: BaseException, /) -> None: ...
+
+
+def commit_batch(db: Database, batch: Sequence[tuple[Callable[[Connection], T], _Settleable[T]]]) -> None:
+    """Run the jobs in one transaction, each in its own savepoint; tell each caller after the commit."""
+    settle: list[Callable[[], None]] = []  # told only once the batch is durable
+    try:
+        with db.write() as conn:
+            for job, future in batch:
+                savepoint = conn.begin_nested()
                 try:
-                    more = self._jobs.get_nowait()
-                except queue.Empty:
-                    break
-                if more is _STOP:
-                    self._jobs.put(_STOP)
-                    break
-                batch.append(more)
-            self._commit(batch)  # type: ignore[arg-type]
+                    result = job(conn)
+                except Exception as exc:
+                    savepoint.rollback()
+                    settle.append(partial(_tell, future, None, exc))
+                else:
+                    savepoint.commit()
+                    settle.append(partial(_tell, future, result, None))
+    except Exception as exc:  # the commit itself failed: nothing of the batch was written
+        for _, future in batch:
+            _tell(future, None, exc)
+        return
+    for tell in settle:
+        tell()
 
-    def _commit(self, batch: list[tuple[Callable[[Connection], T], Future[T]]]) -> None:
-        settle: list[Callable[[], None]] = []  # told only once the batch is durable
-        try:
-            with self.db.write() as conn:
-                for job, future in batch:
-                    savepoint = conn.begin_nested()
-                    try:
-                        result = job(conn)
-                    except Exception as exc:
-                        savepoint.rollback()
-                        settle.append(partial(future.set_exception, exc))
-                    else:
-                        savepoint.commit()
-                        settle.append(partial(future.set_result, result))
-        except Exception as exc:  # the commit itself failed: nothing of the batch was written
-            for _, future in batch:
-                future.set_exception(exc)
-            return
-        for tell in settle:
-            tell()
+
+def _tell(future: _Settleable[T], result: T | None, error: BaseException | None) -> None:
+    if future.done():  # the caller went away (a client hung up): the job stands, nobody to tell
+        return
+    if error is not None:
+        future.set_exception(error)
+    else:
+        future.set_result(result)  # type: ignore[arg-type]

@@ -29,7 +29,7 @@ from mock_services.core.clock import Clock
 from mock_services.core.db import BUSY_ERRORS, Database
 from mock_services.core.events import Actor, EventContext
 from mock_services.core.exams import ExamPhase, get_exam
-from mock_services.core.group_commit import GroupCommitter
+from mock_services.core.group_commit import LoopGroupCommitter
 from mock_services.core.passwords import verify_password
 from mock_services.core.settings import RoomSettings
 from mock_services.mail import domain, mailbox, store
@@ -60,7 +60,7 @@ class RoomMailHandler:
         self.clock = clock
         self.policy = policy
         # Deliveries from many senders share transactions (and their fsync): see core.group_commit.
-        self.writer: GroupCommitter[str] = GroupCommitter(db, name="smtp-delivery")
+        self.writer: LoopGroupCommitter[str] = LoopGroupCommitter(db)
         # RCPT answers from a few seconds' memory; delivery looks the mailbox up again, in its
         # transaction, so a mailbox gone meanwhile receives nothing.
         self._known: dict[str, tuple[float, bool]] = {}
@@ -129,7 +129,7 @@ class RoomMailHandler:
                 job = partial(self._submit, _account_id(session), list(envelope.rcpt_tos), arrival, session.peer)
             else:
                 job = partial(self._deliver, list(envelope.rcpt_tos), envelope.mail_from or "", arrival, session.peer)
-            return await asyncio.wrap_future(self.writer.submit(job))
+            return await self.writer.submit(job)
         except BUSY_ERRORS:
             return "451 4.3.0 The mail system is busy; please try again"
         except _Refused as refused:
