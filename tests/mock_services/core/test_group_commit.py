@@ -49,7 +49,7 @@ def test_jobs_submitted_together_commit_together_and_a_failure_undoes_only_itsel
         commits.append(1)
         return real_write()
 
-    table_db.write = counting_write  # type: ignore[method-assign]
+    table_db.write = counting_write  # type: ignore[method-assign,assignment]
 
     async def main() -> list[object]:
         futures = [committer.submit(writer(text)) for text in ("một", "bad hai", "ba")]
