@@ -113,6 +113,8 @@ def parse_message(raw: bytes) -> ParsedMessage:
     parsed.cc = [addr for _, addr in headers.addresses("Cc")]
     parsed.subject = headers.text("Subject")
     parsed.date = _date(headers.text("Date"))
+    if parsed.date is None and headers.text("Date").strip():
+        parsed.defects.append("unreadable Date header")
     auto = headers.text("Auto-Submitted").strip().lower()
     precedence = headers.text("Precedence").strip().lower()
     parsed.auto_submitted = (auto not in ("", "no")) or precedence in ("bulk", "list", "junk")
