@@ -16,6 +16,7 @@ from sqlalchemy import Column, Index, Integer, String, Table, delete, func, inse
 from sqlalchemy.engine import Connection
 
 from mock_services.core.db import UTCDateTime, metadata
+from mock_services.core.settings import RoomSettings
 
 login_failures = Table(
     "login_failures",
@@ -55,6 +56,15 @@ class LoginThrottle:
             [{"key": account, "at": now}, {"key": address, "at": now}],
         ).scalars()
         return Attempt(account, tuple(ids))
+
+    @classmethod
+    def of_room(cls, settings: RoomSettings) -> LoginThrottle:
+        """The room's limits: shared by the portal and the SMTP listener's AUTH."""
+        return cls(
+            max_per_account=settings.login_max_failures,
+            max_per_address=settings.login_max_failures_per_address,
+            window=timedelta(minutes=settings.login_window_minutes),
+        )
 
     def succeeded(self, conn: Connection, attempt: Attempt) -> None:
         """A right password: take the attempt back and clear the account's count (not the address's)."""

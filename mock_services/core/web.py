@@ -67,11 +67,7 @@ class RoomRuntime:
             db=db,
             clock=clock,
             blobs=BlobStore(settings.blob_max_bytes),
-            throttle=LoginThrottle(
-                max_per_account=settings.login_max_failures,
-                max_per_address=settings.login_max_failures_per_address,
-                window=timedelta(minutes=settings.login_window_minutes),
-            ),
+            throttle=LoginThrottle.of_room(settings),
             session_policy=SessionPolicy(
                 idle=timedelta(minutes=settings.session_idle_minutes),
                 max_age=timedelta(hours=settings.session_max_hours),

@@ -94,8 +94,12 @@ def reply_recipients(original: Message, own: str, *, everyone: bool) -> tuple[li
     """To and Cc of a reply: the sender; for Trả lời tất cả, also every other recipient but oneself."""
     own = own.lower()
     sender = original.from_addr.lower()
-    # Replying to one's own sent message answers its recipients.
-    to = ([a for a in original.to_addrs if a != own] or [own]) if sender == own else [sender]
+    # Replying to one's own sent message answers its recipients; otherwise Reply-To, if the
+    # sender set one (as a phishing mail may, to collect the answers elsewhere), else the sender.
+    if sender == own:
+        to = [a for a in original.to_addrs if a != own] or [own]
+    else:
+        to = [a for a in original.reply_to if a != own] or [sender]
     if not everyone:
         return to, []
     cc = [a for a in [*original.to_addrs, *original.cc_addrs] if a != own and a not in to]

@@ -72,6 +72,7 @@ class Outgoing:
     kept: list[dict[str, Any]] = field(default_factory=list)  # attachments already stored
     uploads: list[Attachment] = field(default_factory=list)
     message_id: str = ""  # a mail client's own Message-ID, kept as it sent it
+    envelope: list[str] | None = None  # SMTP submission: whom the client actually sent it to
 
 
 def emit(conn: Connection, candidate: Candidate, acting: Acting, event: EventData, object_id: str) -> None:
@@ -134,6 +135,7 @@ def deliver(
             "references": parsed.references,
             "from_addr": parsed.from_addr or envelope_from.lower(),
             "from_name": parsed.from_name,
+            "reply_to": parsed.reply_to,
             "to_addrs": parsed.to,
             "cc_addrs": parsed.cc,
             "subject": parsed.subject,
@@ -195,7 +197,7 @@ def send(
 ) -> Message:
     """Send: the copy goes to Thư đã gửi, mail to oneself arrives in the inbox, and mail to any
     address outside the room's domains comes back as a bounce (nothing ever leaves)."""
-    recipients = list(dict.fromkeys([*outgoing.to, *outgoing.cc, *outgoing.bcc]))
+    recipients = list(dict.fromkeys(outgoing.envelope or [*outgoing.to, *outgoing.cc, *outgoing.bcc]))
     if not recipients:
         raise MailError("Vui lòng nhập ít nhất một người nhận (Tới, Cc hoặc Bcc).")
     if len(recipients) > domain.MAX_RECIPIENTS:
@@ -331,6 +333,7 @@ def submit(
         original=original,
         uploads=parsed.attachments,
         message_id=parsed.message_id,
+        envelope=[r.lower() for r in recipients],
     )
     return send(conn, candidate, outgoing, acting, channel="smtp")
 

@@ -45,6 +45,7 @@ class ParsedMessage:
     references: list[str] = field(default_factory=list)
     from_addr: str = ""
     from_name: str = ""
+    reply_to: list[str] = field(default_factory=list)
     to: list[str] = field(default_factory=list)
     cc: list[str] = field(default_factory=list)
     subject: str = ""
@@ -109,6 +110,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     senders = headers.addresses("From")
     if senders:
         parsed.from_name, parsed.from_addr = senders[0]
+    parsed.reply_to = [addr for _, addr in headers.addresses("Reply-To")]
     parsed.to = [addr for _, addr in headers.addresses("To")]
     parsed.cc = [addr for _, addr in headers.addresses("Cc")]
     parsed.subject = headers.text("Subject")

@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ from mock_services.core.events import Actor, EventContext
 from mock_services.core.exams import ExamPhase, get_exam
 from mock_services.core.group_commit import LoopGroupCommitter
 from mock_services.core.passwords import verify_password
+from mock_services.core.ratelimit import LoginThrottle, address_key
 from mock_services.core.settings import RoomSettings
 from mock_services.mail import domain, mailbox, store
 from mock_services.mail.tls import SMTP_HOSTNAME, tls_context
@@ -54,8 +56,11 @@ class SmtpPolicy:
 class RoomMailHandler:
     """Policy of the listener; ``aiosmtpd.smtp.SMTP`` owns the protocol."""
 
-    def __init__(self, db: Database, blobs: BlobStore, clock: Clock, policy: SmtpPolicy) -> None:
+    def __init__(
+        self, db: Database, blobs: BlobStore, clock: Clock, policy: SmtpPolicy, throttle: LoginThrottle
+    ) -> None:
         self.db = db
+        self.throttle = throttle
         self.blobs = blobs
         self.clock = clock
         self.policy = policy
@@ -74,25 +79,32 @@ class RoomMailHandler:
             return AuthResult(success=False, handled=False)
         login = auth_data.login.decode("utf-8", errors="replace").strip()
         password = auth_data.password.decode("utf-8", errors="replace")
-        candidate = self._check_login(login, password)
+        candidate = self._check_login(login, password, _peer_host(session.peer))
         if candidate is None:
             log.info("SMTP AUTH refused for %r from %s", login, session.peer)
             return AuthResult(success=False, handled=False)
         return AuthResult(success=True, auth_data=candidate.id)
 
-    def _check_login(self, login: str, password: str) -> Candidate | None:
+    def _check_login(self, login: str, password: str, client: str) -> Candidate | None:
+        """The portal's rules: failures counted before the check, in the same counts as the
+        portal's (a password guessed over SMTP locks the account on the web too)."""
         now = self.clock()
-        with self.db.read() as conn:
+        with self.db.write() as conn:
             if "@" in login:  # the mailbox address, as a mail client's account name
                 owners = {c.id: c.so_bao_danh for c in store.mailboxes_for(conn, login)}
                 numbers = set(owners.values())
                 found = [(c, h) for n in numbers for c, h in login_candidates(conn, n, now) if c.id in owners]
             else:
                 found = login_candidates(conn, login, now)
-        for candidate, password_hash in found:
-            if verify_password(password_hash, password):
-                return candidate
-        return None
+            account = "candidate:" + (",".join(str(c.id) for c, _ in found) if found else login.lower()[:100])
+            admitted = self.throttle.admit(conn, account=account, address=address_key(client), now=now)
+        if isinstance(admitted, datetime):
+            return None
+        matched = next((c for c, password_hash in found if verify_password(password_hash, password)), None)
+        if matched is not None:
+            with self.db.write() as conn:
+                self.throttle.succeeded(conn, admitted)
+        return matched
 
     # --- Envelope
 
@@ -234,9 +246,9 @@ def smtp_factory(settings: RoomSettings, db: Database, clock: Clock) -> Callable
         domains=domain.room_domains(settings.mail_domains),
         tz=ZoneInfo(settings.timezone),
     )
-    handler = RoomMailHandler(
-        db, BlobStore(max(settings.blob_max_bytes, settings.smtp_max_message_bytes)), clock, policy
-    )
+    throttle = LoginThrottle.of_room(settings)
+    blobs = BlobStore(max(settings.blob_max_bytes, settings.smtp_max_message_bytes))
+    handler = RoomMailHandler(db, blobs, clock, policy, throttle)
     context = tls_context(settings.data_dir)
     return lambda: RoomSMTP(
         handler,

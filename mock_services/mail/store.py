@@ -56,6 +56,7 @@ messages = Table(
     Column("references", JSON, nullable=False),
     Column("from_addr", String(254), nullable=False),
     Column("from_name", String(200), nullable=False),
+    Column("reply_to", JSON, nullable=False),  # where Trả lời goes, when the sender asked (Reply-To)
     Column("to_addrs", JSON, nullable=False),
     Column("cc_addrs", JSON, nullable=False),
     Column("bcc_addrs", JSON, nullable=False),
@@ -129,6 +130,7 @@ class Message:
     references: list[str]
     from_addr: str
     from_name: str
+    reply_to: list[str]
     to_addrs: list[str]
     cc_addrs: list[str]
     bcc_addrs: list[str]
@@ -179,6 +181,7 @@ class Message:
             "references": self.references,
             "from": self.from_addr,
             "from_name": self.from_name,
+            "reply_to": self.reply_to,
             "to": self.to_addrs,
             "cc": self.cc_addrs,
             "bcc": self.bcc_addrs,
@@ -245,6 +248,7 @@ def insert_message(conn: Connection, candidate_id: int, values: dict[str, Any]) 
         "trashed_from": None,
         "in_reply_to": "",
         "references": [],
+        "reply_to": [],
         "bcc_addrs": [],
         "html_body": None,
         "raw_sha256": None,

@@ -29,6 +29,7 @@ def message(**fields: object) -> Message:
         references=[],
         from_addr="noivu@cantho.egov.test",
         from_name="Phòng Nội vụ",
+        reply_to=[],
         to_addrs=[ME, "hoa@caikhe.egov.test"],
         cc_addrs=["viet.lq@tanan.egov.test", ME],
         bcc_addrs=[],
@@ -273,3 +274,11 @@ def test_a_bounce_lists_the_refused_addresses_and_the_subject() -> None:
     assert "  a@gmail.com\n  b@yahoo.com" in text
     assert "550 5.7.1 Relaying denied" in text
     assert "Chủ đề thư gốc: Báo cáo" in text
+
+
+def test_a_reply_goes_to_reply_to_when_the_sender_set_one() -> None:
+    asked = message(reply_to=["hoithi.cantho@gmail.com"])
+    assert domain.reply_recipients(asked, ME, everyone=False) == (["hoithi.cantho@gmail.com"], [])
+    to, cc = domain.reply_recipients(asked, ME, everyone=True)
+    assert to == ["hoithi.cantho@gmail.com"]
+    assert ME not in cc

@@ -407,6 +407,23 @@ def test_a_wrong_password_is_refused_with_535(room: SmtpRoom, whose: str) -> Non
     room.nothing_written_since(before)
 
 
+def test_guessing_passwords_locks_the_account_as_the_portal_does(room: SmtpRoom) -> None:
+    def try_login(password: str) -> int:
+        with room.connect() as client:
+            client.starttls(context=insecure_tls())
+            client.ehlo()
+            code, _ = client.docmd("AUTH", "PLAIN " + plain(room.an.email, password))
+            return code
+
+    assert [try_login(f"doan-sai-{n}") for n in range(5)] == [535] * 5  # SATHACH_LOGIN_MAX_FAILURES
+    assert try_login(room.password(room.an)) == 535  # locked: even the right password is refused now
+    assert try_login(room.password(room.hoa)) == 535
+    with room.connect() as client:  # another account is not locked
+        client.starttls(context=insecure_tls())
+        client.ehlo()
+        assert client.docmd("AUTH", "PLAIN " + plain(room.hoa.email, room.password(room.hoa)))[0] == 235
+
+
 def test_after_auth_mail_from_another_address_is_refused_with_553(room: SmtpRoom) -> None:
     before = room.head()
     with room.submission(room.an) as client:

@@ -339,6 +339,26 @@ def test_reply_addresses_the_sender_quotes_the_original_and_threads_the_answer(
     assert after["attachments"] == []
 
 
+def test_a_reply_goes_where_reply_to_asks_and_the_page_shows_it(me: Browser, mail: Mailroom) -> None:
+    """A phishing mail's trick: the answers go to an outside address the display never shows."""
+    tricked = mail.deliver(
+        me.candidate,
+        sender="Ban Tổ chức Hội thi <bantochuc@sonoivu.cantho.egov.test>",
+        subject="Xác nhận thông tin thí sinh",
+        headers={"Reply-To": "hoithi.cantho@gmail.com"},
+    )
+    page = me.get(f"/thu/doc/{tricked}")
+    assert "Trả lời tới" in page.text
+    assert "hoithi.cantho@gmail.com" in page.text
+    assert mail.live_state(tricked)["reply_to"] == ["hoithi.cantho@gmail.com"]
+
+    form = me.get(f"/thu/soan?kieu=tra-loi&goc={tricked}")
+    assert field_value(form.text, "den") == "hoithi.cantho@gmail.com"
+    mark = mail.mark()
+    sent_ok(compose(me, kieu="tra-loi", goc=tricked, den="hoithi.cantho@gmail.com", chu_de="Re: Xác nhận"))
+    assert only(mail.since(mark), "mail.message_sent").data["bounced"] == ["hoithi.cantho@gmail.com"]
+
+
 def test_reply_to_all_copies_every_other_recipient_but_oneself(me: Browser, mail: Mailroom, original: int) -> None:
     form = me.get(f"/thu/soan?kieu=tra-loi-tat-ca&goc={original}")
     assert "<h1>Trả lời tất cả</h1>" in form.text
