@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.measure import percentile
 from mock_services import catalog
 from mock_services.core import log
 from mock_services.core.accounts import Candidate, NewCandidate, candidates_of_exam
@@ -51,8 +52,7 @@ class Side:
         return f"{self.name:24}{self.per_second:12.0f}{p50:10.3f}{p99:10.3f}"
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+        return percentile(self.latencies, p)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
+from bench.measure import percentile
 from mock_services import catalog
 from mock_services.core.accounts import NewCandidate
 from mock_services.core.db import Database
@@ -46,8 +47,7 @@ class Side:
         return len(self.latencies) / self.seconds
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+        return percentile(self.latencies, p)
 
     def row(self) -> str:
         p50, p99 = self.percentile(50) * 1e3, self.percentile(99) * 1e3

@@ -366,13 +366,7 @@ def move(conn: Connection, candidate: Candidate, message: Message, target: Locat
         raise MailError("Thư mục này không tồn tại.")
     if target.folder == SystemFolder.drafts or message.folder == SystemFolder.drafts:
         raise MailError("Không thể chuyển thư vào hoặc ra khỏi Thư nháp.")
-    before = store.location_name(conn, candidate.id, message.location)
-    message = store.update_message(conn, message, folder=target.folder, folder_id=target.folder_id, trashed_from=None)
-    event = MessageMoved(
-        from_folder=before, to_folder=store.location_name(conn, candidate.id, target), after=state(conn, message)
-    )
-    emit(conn, candidate, acting, event, str(message.id))
-    return message
+    return _relocate(conn, candidate, message, target, acting)
 
 
 def delete(conn: Connection, candidate: Candidate, message: Message, acting: Acting) -> Message:
@@ -403,6 +397,11 @@ def restore(conn: Connection, candidate: Candidate, message: Message, acting: Ac
         target = Location(SystemFolder.inbox)
     if target.folder == SystemFolder.trash:
         target = Location(SystemFolder.inbox)
+    return _relocate(conn, candidate, message, target, acting)
+
+
+def _relocate(conn: Connection, candidate: Candidate, message: Message, target: Location, acting: Acting) -> Message:
+    """Put the message in ``target`` and log it as moved (Chuyển, Khôi phục)."""
     before = store.location_name(conn, candidate.id, message.location)
     message = store.update_message(conn, message, folder=target.folder, folder_id=target.folder_id, trashed_from=None)
     event = MessageMoved(

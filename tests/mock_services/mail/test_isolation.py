@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -17,8 +16,6 @@ import httpx2 as httpx
 import pytest
 from starlette.testclient import TestClient
 
-from mock_services.core.db import Database
-from mock_services.core.settings import RoomSettings
 from mock_services.mail import pages
 from mock_services.mail.web import ACTIONS
 from tests.support.room import EXAM_START, FakeClock, csrf_from
@@ -30,11 +27,6 @@ B_TEXT = "Nội dung chỉ chị Hòa được đọc: xeploai-2026"
 B_LINK = "https://noibo.cantho.gov.vn/ho-so"
 B_FOLDER = "Riêng của Hòa"
 B_CONTACT = "Phạm Thị Kim Xuyến"
-
-
-@pytest.fixture
-def mail(sqlite_db: Database, settings: RoomSettings, clock: FakeClock, tmp_path: Path) -> Mailroom:
-    return Mailroom.open(sqlite_db, settings, clock, tmp_path / "fixtures")
 
 
 @pytest.fixture

@@ -8,19 +8,14 @@ import hashlib
 import html
 import re
 from datetime import timedelta
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2 as httpx
 import pytest
-from starlette.testclient import TestClient
 
-from mock_services.core.db import Database
-from mock_services.core.settings import RoomSettings
 from mock_services.mail import pages
 from mock_services.mail.mailbox import SECURITY_UNIT
 from mock_services.mail.web import ACTIONS
-from tests.support.room import FakeClock
 from tests.support.webmail import (
     IN_EXAM,
     SENDER_ADDRESS,
@@ -32,17 +27,6 @@ from tests.support.webmail import (
 
 PDF = b"%PDF-1.4\n% Ke hoach cong tac\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PAGE_HTML = b"<html><body><script>alert('tep dinh kem')</script>Bieu mau</body></html>"
-
-
-@pytest.fixture
-def mail(sqlite_db: Database, settings: RoomSettings, clock: FakeClock, tmp_path: Path) -> Mailroom:
-    return Mailroom.open(sqlite_db, settings, clock, tmp_path / "fixtures")
-
-
-@pytest.fixture
-def me(client: TestClient, mail: Mailroom) -> Browser:
-    """Nguyễn Văn An (CT001), logged in, ten minutes into the exam."""
-    return mail.browser(client, "CT001")
 
 
 def follow(browser: Browser, response: httpx.Response) -> httpx.Response:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -31,17 +30,6 @@ SHEET = b"PK\x03\x04 bang tinh du toan"
 HOA = "hoa@caikhe.egov.test"
 VIET = "viet.lq@tanan.egov.test"
 OUTSIDER = "ban.be@gmail.com"
-
-
-@pytest.fixture
-def mail(sqlite_db: Database, settings: RoomSettings, clock: FakeClock, tmp_path: Path) -> Mailroom:
-    return Mailroom.open(sqlite_db, settings, clock, tmp_path / "fixtures")
-
-
-@pytest.fixture
-def me(client: TestClient, mail: Mailroom) -> Browser:
-    """Nguyễn Văn An (CT001), logged in, ten minutes into the exam."""
-    return mail.browser(client, "CT001")
 
 
 def sha(data: bytes) -> str:

@@ -4,29 +4,13 @@ and the out-of-office reply that follows an arriving message."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import httpx2 as httpx
 import pytest
-from starlette.testclient import TestClient
 
-from mock_services.core.db import Database
-from mock_services.core.settings import RoomSettings
 from mock_services.mail import store
-from tests.support.room import FakeClock
 from tests.support.webmail import SENDER_ADDRESS, Browser, Mailroom, field_value, message_events, only, textarea
-
-
-@pytest.fixture
-def mail(sqlite_db: Database, settings: RoomSettings, clock: FakeClock, tmp_path: Path) -> Mailroom:
-    return Mailroom.open(sqlite_db, settings, clock, tmp_path / "fixtures")
-
-
-@pytest.fixture
-def me(client: TestClient, mail: Mailroom) -> Browser:
-    """Nguyễn Văn An (CT001), logged in, ten minutes into the exam."""
-    return mail.browser(client, "CT001")
 
 
 def notice_of(response: httpx.Response) -> str:
