@@ -16,6 +16,7 @@ from mock_services.core.accounts import NewCandidate, candidates_of_exam
 from mock_services.core.db import Database
 from mock_services.core.exams import Exam, ExamPhase, create_exam, exams, get_exam, reschedule_exam
 from mock_services.core.settings import RoomSettings
+from mock_services.mail.store import tenant_contacts
 from sandbox import roster
 from sandbox.demo_mail import fill_demo_mailbox
 from sandbox.demo_tasks import DEMO_DIR, load_demo_tasks
@@ -97,6 +98,10 @@ def ensure_demo(db: Database, *, settings: RoomSettings, now: datetime) -> DemoR
                 reschedule_exam(conn, exam.id, starts_at=start)
                 restarted = True
             exam = get_exam(conn, exam_id)
+            for candidate in candidates_of_exam(conn, exam.id):
+                # A demo made before the mail service existed gets its mailboxes now.
+                if not tenant_contacts(conn, candidate.id):
+                    fill_demo_mailbox(setup_context(conn, candidate, now=now, settings=settings, fixtures=DEMO_DIR))
     password = roster.add_operator(db, DEMO_OPERATOR, "Giám thị phòng thi demo", now=now, reset=True)
     return DemoRoom(
         exam=exam,

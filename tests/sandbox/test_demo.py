@@ -70,3 +70,20 @@ def test_each_demo_mailbox_holds_a_directory_and_realistic_messages(
             assert any(
                 c.email == "bantochuc@sonoivu.cantho.egov.test" for c in mail_store.tenant_contacts(conn, candidate.id)
             )
+
+
+def test_a_demo_made_before_the_mail_service_gets_its_mailboxes_on_the_next_run(
+    sqlite_db: Database, settings: RoomSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(demo, "fill_demo_mailbox", lambda ctx: None)  # as a room from before the mail service
+    first = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
+    monkeypatch.undo()
+    with sqlite_db.read() as conn:
+        assert mail_store.tenant_contacts(conn, first.credentials[0].candidate.id) == []
+
+    demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START + timedelta(minutes=1))
+
+    with sqlite_db.read() as conn:
+        for credential in first.credentials:
+            _, total = mail_store.list_messages(conn, credential.candidate.id, Location("inbox"), offset=0, limit=1)
+            assert total == 5
