@@ -68,6 +68,30 @@ def split_recipients(field: str) -> list[str]:
     return parts
 
 
+_DAY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
+
+
+def parse_day(text: str) -> date | None:
+    """A date as Vietnamese write it, ``25/11/2026`` (or ``25-11-2026``), or ISO ``2026-11-25``;
+    None for an empty field; ``ValueError`` for anything else."""
+    text = text.strip()
+    if not text:
+        return None
+    found = _DAY.match(text)
+    if found:
+        day, month, year = (int(part) for part in found.groups())
+        return date(year, month, day)
+    return date.fromisoformat(text)
+
+
+def format_day(value: str) -> str:
+    """An ISO date shown as Vietnamese write it: ``2026-11-25`` → ``25/11/2026``."""
+    try:
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
+
+
 def is_address(text: str) -> bool:
     return bool(_ADDRESS.match(text.strip()))
 

@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from mock_services.core.errors import WebError
 from mock_services.core.web import add_template_dir, render, runtime
 from mock_services.mail import mailbox, pages, store
+from mock_services.mail.domain import parse_day
 from mock_services.mail.events import AttachmentOpened, LinkClicked, Searched
 from mock_services.mail.folders import FOLDER_NAMES, SLUG_FOLDERS, USER, Location, SystemFolder
 from mock_services.mail.mailbox import MailError
@@ -110,8 +111,8 @@ def search(
                 "subject": criteria.subject,
                 "body": criteria.body,
                 "has_attachment": criteria.has_attachment,
-                "since": tu_ngay,
-                "until": den_ngay,
+                "since": since.date().isoformat() if since else "",
+                "until": (criteria.until - timedelta(days=1)).date().isoformat() if criteria.until else "",
                 "folder": thu_muc,
             }
             event = Searched(query={k: v for k, v in query.items() if v}, results=len(results))
@@ -369,11 +370,9 @@ def _apply(
 
 
 def _local_day(value: str, tz: Any, errors: list[str], label: str) -> datetime | None:
-    if not value:
-        return None
     try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()
+        day = parse_day(value[:20])
     except ValueError:
-        errors.append(f"“{label}” không hợp lệ.")
+        errors.append(f"“{label}” không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/11/2026.")
         return None
-    return datetime.combine(day, time(0), tzinfo=tz)
+    return None if day is None else datetime.combine(day, time(0), tzinfo=tz)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -93,20 +95,26 @@ def save_out_of_office(
     noi_dung: str = Form(""),
     ctx: CandidateContext = Depends(candidate_in_exam),
 ) -> Response:
-    value = domain.OutOfOffice(
+    typed = domain.OutOfOffice(
         enabled=bat,
-        start=tu_ngay.strip(),
-        end=den_ngay.strip(),
+        start=tu_ngay.strip()[:20],
+        end=den_ngay.strip()[:20],
         subject=chu_de.strip()[:250],
         message=noi_dung.replace("\r\n", "\n")[:MAX_OOO_MESSAGE],
     )
+    try:
+        start, end = domain.parse_day(typed.start), domain.parse_day(typed.end)
+    except ValueError:
+        error = "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/11/2026."
+        return _options(request, ctx, error=error, draft=typed, status=422)
+    value = replace(typed, start=start.isoformat() if start else "", end=end.isoformat() if end else "")
     room = runtime(request)
     try:
         with room.db.write() as conn:
             ctx.require_open_session(conn)
             mailbox.save_out_of_office(conn, ctx.candidate, value, pages.acting(request, ctx))
     except MailError as exc:
-        return _options(request, ctx, error=str(exc), draft=value, status=422)
+        return _options(request, ctx, error=str(exc), draft=typed, status=422)
     notice = "Đã bật trả lời tự động khi vắng mặt." if bat else "Đã tắt trả lời tự động."
     return RedirectResponse(pages.with_notice("/thu/tuy-chon", notice), status_code=303)
 
@@ -138,8 +146,8 @@ def _options(
         settings = store.get_settings(conn, ctx.candidate.id)
     ooo = draft or domain.OutOfOffice(
         enabled=settings.ooo_enabled,
-        start=settings.ooo_start,
-        end=settings.ooo_end,
+        start=domain.format_day(settings.ooo_start),
+        end=domain.format_day(settings.ooo_end),
         subject=settings.ooo_subject,
         message=settings.ooo_message,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -282,3 +282,18 @@ def test_a_reply_goes_to_reply_to_when_the_sender_set_one() -> None:
     to, cc = domain.reply_recipients(asked, ME, everyone=True)
     assert to == ["hoithi.cantho@gmail.com"]
     assert ME not in cc
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [("25/11/2026", date(2026, 11, 25)), ("5/1/2027", date(2027, 1, 5)), ("25-11-2026", date(2026, 11, 25)),
+     ("2026-11-25", date(2026, 11, 25)), ("  ", None)],
+)  # fmt: skip
+def test_a_day_is_read_as_vietnamese_write_it(typed: str, day: date | None) -> None:
+    assert domain.parse_day(typed) == day
+
+
+@pytest.mark.parametrize("typed", ["31/02/2026", "11/25/2026", "hôm nay", "25/11"])
+def test_a_day_that_is_not_one_is_refused(typed: str) -> None:
+    with pytest.raises(ValueError, match=r"."):
+        domain.parse_day(typed)

@@ -537,8 +537,8 @@ def test_advanced_search_narrows_by_each_criterion(
 @pytest.mark.parametrize(
     ("query", "said"),
     [
-        ("tu_ngay=24/11/2026", "“Từ ngày” không hợp lệ."),
-        ("den_ngay=hom-qua&q=x", "“Đến ngày” không hợp lệ."),
+        ("tu_ngay=31/02/2026", "“Từ ngày” không hợp lệ: hãy nhập theo dạng ngày/tháng/năm"),
+        ("den_ngay=hom-qua&q=x", "“Đến ngày” không hợp lệ: hãy nhập theo dạng ngày/tháng/năm"),
         ("q=x&thu_muc=user:abc", "Thư mục tìm kiếm không hợp lệ."),
     ],
 )

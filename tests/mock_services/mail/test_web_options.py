@@ -234,7 +234,7 @@ def test_turning_the_out_of_office_reply_on_and_off_is_logged(me: Browser, mail:
     assert event.data["after"] == mail.settings_of(me.candidate).state()
     page = me.get("/thu/tuy-chon")
     assert re.search(r'name="bat" value="true"\s+checked', page.text)
-    assert field_value(page.text, "tu_ngay") == "2026-11-24"
+    assert field_value(page.text, "tu_ngay") == "24/11/2026"  # as Vietnamese write a date
     assert textarea(page.text, "noi_dung") == REPLY_TEXT
     mark = mail.mark()
 
@@ -246,12 +246,23 @@ def test_turning_the_out_of_office_reply_on_and_off_is_logged(me: Browser, mail:
     assert event.data["after"] == mail.settings_of(me.candidate).state()
 
 
+@pytest.mark.parametrize(("start", "end"), [("24/11/2026", "30/11/2026"), ("24-11-2026", "3/12/2026")])
+def test_dates_typed_as_vietnamese_write_them_are_stored_as_iso(
+    me: Browser, mail: Mailroom, start: str, end: str
+) -> None:
+    mark = mail.mark()
+    me.post("/thu/tuy-chon/ra-khoi-van-phong", {**OUT_OF_OFFICE, "tu_ngay": start, "den_ngay": end})
+    after = only(mail.since(mark), "mail.settings_changed").data["after"]
+    assert after["ooo_start"] == "2026-11-24"
+    assert after["ooo_end"] == ("2026-11-30" if end == "30/11/2026" else "2026-12-03")
+
+
 @pytest.mark.parametrize(
     ("change", "said"),
     [
         ({"noi_dung": "  "}, "Vui lòng nhập nội dung thư trả lời tự động."),
-        ({"tu_ngay": "24/11/2026"}, "Ngày bắt đầu hoặc ngày kết thúc không hợp lệ."),
-        ({"den_ngay": "2026-02-30"}, "Ngày bắt đầu hoặc ngày kết thúc không hợp lệ."),
+        ({"tu_ngay": "31/02/2026"}, "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/11/2026."),
+        ({"den_ngay": "2026-02-30"}, "Ngày không hợp lệ: hãy nhập theo dạng ngày/tháng/năm, ví dụ 25/11/2026."),
         ({"tu_ngay": "2026-11-30", "den_ngay": "2026-11-24"}, "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."),
     ],
 )
