@@ -72,16 +72,15 @@ class RoomMailHandler:
 
     # --- AUTH: candidates' own accounts (address or số báo danh, and their password)
 
-    def authenticate(
-        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, auth_data: Any
-    ) -> AuthResult:
+    def check_credentials(self, auth_data: Any, peer: Any) -> AuthResult:
+        """AUTH PLAIN or LOGIN, decoded by aiosmtpd: the candidate's id, or a refusal (535)."""
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         login = auth_data.login.decode("utf-8", errors="replace").strip()
         password = auth_data.password.decode("utf-8", errors="replace")
-        candidate = self._check_login(login, password, _peer_host(session.peer))
+        candidate = self._check_login(login, password, _peer_host(peer))
         if candidate is None:
-            log.info("SMTP AUTH refused for %r from %s", login, session.peer)
+            log.info("SMTP AUTH refused for %r from %s", login, peer)
             return AuthResult(success=False, handled=False)
         return AuthResult(success=True, auth_data=candidate.id)
 
@@ -234,8 +233,30 @@ def _peer_host(peer: Any) -> str:
     return str(peer or "unknown")
 
 
+_DEFERRED = "deferred"
+
+
 class RoomSMTP(SMTP):
     line_length_limit = LINE_LENGTH_LIMIT
+
+    # AUTH: aiosmtpd decodes PLAIN and LOGIN, then checks the password synchronously, on the
+    # event loop. argon2 takes tens of milliseconds on purpose, so the check runs in a thread
+    # instead: no other sender waits for someone's login.
+    async def auth_PLAIN(self, _: Any, args: list[str]) -> AuthResult:
+        return await self._check_in_thread(await super().auth_PLAIN(_, args))
+
+    async def auth_LOGIN(self, _: Any, args: list[str]) -> AuthResult:
+        return await self._check_in_thread(await super().auth_LOGIN(_, args))
+
+    def _authenticate(self, mechanism: str, auth_data: Any) -> AuthResult:
+        return AuthResult(success=False, handled=False, message=_DEFERRED, auth_data=auth_data)
+
+    async def _check_in_thread(self, decoded: AuthResult) -> AuthResult:
+        if decoded.message != _DEFERRED:  # the client's answer could not be decoded: already said
+            return decoded
+        handler: RoomMailHandler = self.event_handler
+        peer = self.session.peer if self.session is not None else None
+        return await asyncio.to_thread(handler.check_credentials, decoded.auth_data, peer)
 
 
 def smtp_factory(settings: RoomSettings, db: Database, clock: Clock) -> Callable[[], SMTP]:
@@ -258,6 +279,5 @@ def smtp_factory(settings: RoomSettings, db: Database, clock: Clock) -> Callable
         tls_context=context,
         require_starttls=False,
         auth_require_tls=True,
-        authenticator=handler.authenticate,
         auth_exclude_mechanism=["CRAM-MD5"],
     )
