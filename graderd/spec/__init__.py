@@ -1,0 +1,1 @@
+"""The task-spec language: loading (``source``), the problems an author is told of (``problems``)."""
