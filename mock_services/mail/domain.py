@@ -20,8 +20,6 @@ _ADDRESS = re.compile(
 _REPLY_PREFIX = re.compile(r"^\s*(re|tl|trả lời)\s*:", re.IGNORECASE)
 _FORWARD_PREFIX = re.compile(r"^\s*(fwd?|chuyển tiếp)\s*:", re.IGNORECASE)
 
-KINDS = ("new", "reply", "reply_all", "forward")
-
 
 class AddressError(ValueError):
     """A recipient field holds something that is not an address (message in Vietnamese)."""

@@ -316,25 +316,27 @@ def _in_location(location: Location) -> ColumnElement[bool]:
     return messages.c.folder == location.folder
 
 
-def list_messages(
-    conn: Connection, candidate_id: int, location: Location, *, offset: int, limit: int
-) -> tuple[list[Message], int]:
-    """A page of the folder, newest first, and how many the folder holds."""
-    where = and_(messages.c.candidate_id == candidate_id, messages.c.purged.is_(False), _in_location(location))
-    total = conn.execute(select(func.count()).select_from(messages).where(where)).scalar_one()
+def _in_box(candidate_id: int, location: Location) -> ColumnElement[bool]:
+    return and_(messages.c.candidate_id == candidate_id, messages.c.purged.is_(False), _in_location(location))
+
+
+def count_messages(conn: Connection, candidate_id: int, location: Location) -> int:
+    return int(
+        conn.execute(select(func.count()).select_from(messages).where(_in_box(candidate_id, location))).scalar_one()
+    )
+
+
+def list_messages(conn: Connection, candidate_id: int, location: Location, *, offset: int, limit: int) -> list[Message]:
+    """A page of the folder, newest first."""
     rows = conn.execute(
-        select(messages).where(where).order_by(messages.c.received_at.desc(), messages.c.id.desc())
-        .offset(offset).limit(limit)
+        select(messages).where(_in_box(candidate_id, location))
+        .order_by(messages.c.received_at.desc(), messages.c.id.desc()).offset(offset).limit(limit)
     ).mappings()  # fmt: skip
-    return [Message.from_row(row) for row in rows], int(total)
+    return [Message.from_row(row) for row in rows]
 
 
 def messages_in(conn: Connection, candidate_id: int, location: Location) -> list[Message]:
-    rows = conn.execute(
-        select(messages)
-        .where(messages.c.candidate_id == candidate_id, messages.c.purged.is_(False), _in_location(location))
-        .order_by(messages.c.id)
-    ).mappings()
+    rows = conn.execute(select(messages).where(_in_box(candidate_id, location)).order_by(messages.c.id)).mappings()
     return [Message.from_row(row) for row in rows]
 
 

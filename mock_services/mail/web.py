@@ -165,7 +165,6 @@ def read_message(request: Request, message_id: int, ctx: CandidateContext = Depe
     with room.db.read() as conn:
         context = pages.frame(conn, ctx, request, active=message.location.key)
         folder_name = store.location_name(conn, ctx.candidate.id, message.location)
-        targets = _move_targets(conn, ctx.candidate.id)
     context.update(
         message=message,
         body=body,
@@ -173,7 +172,7 @@ def read_message(request: Request, message_id: int, ctx: CandidateContext = Depe
         blocked_images=blocked,
         folder_name=folder_name,
         folder_url=pages.location_url(message.location),
-        targets=targets,
+        targets=_move_targets(context["folders"]),
     )
     return render(request, "mail/read.html", context)
 
@@ -313,15 +312,14 @@ def system_folder(
 def _folder_page(request: Request, ctx: CandidateContext, location: Location, page: int) -> Response:
     room = runtime(request)
     with room.db.read() as conn:
-        _, total = store.list_messages(conn, ctx.candidate.id, location, offset=0, limit=0)
+        total = store.count_messages(conn, ctx.candidate.id, location)
         pages_count = max(1, math.ceil(total / pages.PAGE_SIZE))
         page = min(max(1, page), pages_count)
-        messages, _ = store.list_messages(
+        messages = store.list_messages(
             conn, ctx.candidate.id, location, offset=(page - 1) * pages.PAGE_SIZE, limit=pages.PAGE_SIZE
         )
         context = pages.frame(conn, ctx, request, active=location.key)
         name = store.location_name(conn, ctx.candidate.id, location)
-        targets = _move_targets(conn, ctx.candidate.id)
     context.update(
         location=location,
         folder_name=name,
@@ -332,16 +330,15 @@ def _folder_page(request: Request, ctx: CandidateContext, location: Location, pa
         pages_count=pages_count,
         first=(page - 1) * pages.PAGE_SIZE + 1 if total else 0,
         last=min(total, page * pages.PAGE_SIZE),
-        targets=targets,
+        targets=_move_targets(context["folders"]),
     )
     return render(request, "mail/list.html", context)
 
 
-def _move_targets(conn: Any, candidate_id: int) -> list[tuple[str, str]]:
-    """Where Chuyển can put a message: the inbox, junk, and the user's folders."""
+def _move_targets(sidebar: list[pages.SidebarFolder]) -> list[tuple[str, str]]:
+    """Where Chuyển can put a message: the inbox and the user's folders (as the sidebar lists them)."""
     targets = [(SystemFolder.inbox.value, FOLDER_NAMES[SystemFolder.inbox])]
-    targets += [(Location(USER, f.id).key, f.name) for f in store.user_folders(conn, candidate_id)]
-    return targets
+    return targets + [(f.key, f.name) for f in sidebar if not f.system]
 
 
 def _target(value: str) -> Location:

@@ -124,11 +124,8 @@ def _folders(
 ) -> Response:
     with runtime(request).db.read() as conn:
         context = pages.frame(conn, ctx, request, active="folders")
-        counts = {
-            folder.id: store.list_messages(conn, ctx.candidate.id, Location(USER, folder.id), offset=0, limit=0)[1]
-            for folder in store.user_folders(conn, ctx.candidate.id)
-        }
         user_folders = store.user_folders(conn, ctx.candidate.id)
+        counts = {f.id: store.count_messages(conn, ctx.candidate.id, Location(USER, f.id)) for f in user_folders}
     context.update(user_folders=user_folders, counts=counts, error=error, name=name)
     return render(request, "mail/folders.html", context, status_code=status)
 

@@ -62,8 +62,8 @@ def test_each_demo_mailbox_holds_a_directory_and_realistic_messages(
     with sqlite_db.read() as conn:
         for credential in room.credentials:
             candidate = credential.candidate
-            inbox, total = mail_store.list_messages(conn, candidate.id, Location("inbox"), offset=0, limit=50)
-            assert total == 5
+            inbox = mail_store.list_messages(conn, candidate.id, Location("inbox"), offset=0, limit=50)
+            assert len(inbox) == 5
             assert all(m.to_addrs == [candidate.email.lower()] for m in inbox)
             assert any(a["name"] == "BaoCao_CDS_2026.pdf" for m in inbox for a in m.attachments)
             assert any(m.from_addr.endswith("@cantho-gov.vn") for m in inbox)  # the phishing one
@@ -85,5 +85,4 @@ def test_a_demo_made_before_the_mail_service_gets_its_mailboxes_on_the_next_run(
 
     with sqlite_db.read() as conn:
         for credential in first.credentials:
-            _, total = mail_store.list_messages(conn, credential.candidate.id, Location("inbox"), offset=0, limit=1)
-            assert total == 5
+            assert mail_store.count_messages(conn, credential.candidate.id, Location("inbox")) == 5
