@@ -21,7 +21,7 @@ def main() -> int:
     print()
     print("SMTP listener: parse + deliver + log vs a bare aiosmtpd handler that discards (50 concurrent senders)")
     smtp = smtp_delivery.run()
-    print(smtp.report())
+    print(smtp.report(f"   ({smtp_delivery.SENDERS} concurrent senders)"))
     RESULTS.mkdir(exist_ok=True)
     record = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -14,11 +14,10 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.measure import percentile
+from bench.measure import Result, Side
 from mock_services import catalog
 from mock_services.core import log
 from mock_services.core.accounts import Candidate, NewCandidate, candidates_of_exam
@@ -36,41 +35,6 @@ CREATE TABLE events (
 )
 """
 BARE_INSERT = "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-
-@dataclass(frozen=True)
-class Side:
-    name: str
-    latencies: list[float]
-
-    @property
-    def per_second(self) -> float:
-        return len(self.latencies) / sum(self.latencies)
-
-    def row(self) -> str:
-        p50, p99 = self.percentile(50) * 1e3, self.percentile(99) * 1e3
-        return f"{self.name:24}{self.per_second:12.0f}{p50:10.3f}{p99:10.3f}"
-
-    def percentile(self, p: float) -> float:
-        return percentile(self.latencies, p)
-
-
-@dataclass(frozen=True)
-class Result:
-    ours: Side
-    bare: Side
-
-    @property
-    def ratio(self) -> float:
-        return self.ours.per_second / self.bare.per_second
-
-    def report(self) -> str:
-        lines = [
-            f"{'':24}{'per second':>12}{'p50 ms':>10}{'p99 ms':>10}",
-            *(side.row() for side in (self.ours, self.bare)),
-            f"ratio (appends / bare inserts): {self.ratio:.2f}   target >= 0.50",
-        ]
-        return "\n".join(lines)
 
 
 def run(rounds: int = 5, per_round: int = 1000, directory: Path | None = None) -> Result:
@@ -126,7 +90,9 @@ def run(rounds: int = 5, per_round: int = 1000, directory: Path | None = None) -
                 baseline.append(time.perf_counter() - started)
         bare.close()
         db.dispose()
-    return Result(Side("action log append", ours), Side("bare sqlite3 insert", baseline))
+    return Result(
+        Side("action log append", ours), Side("bare sqlite3 insert", baseline), ratio_label="appends / bare inserts"
+    )
 
 
 def _seed(db: Database) -> list[Candidate]:

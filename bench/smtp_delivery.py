@@ -19,13 +19,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
-from bench.measure import percentile
+from bench.measure import Result, Side
 from mock_services import catalog
 from mock_services.core.accounts import NewCandidate
 from mock_services.core.db import Database
@@ -34,44 +33,6 @@ from sandbox import roster
 
 ROOT = Path(__file__).resolve().parent.parent
 SENDERS = 50
-
-
-@dataclass(frozen=True)
-class Side:
-    name: str
-    latencies: list[float]
-    seconds: float
-
-    @property
-    def per_second(self) -> float:
-        return len(self.latencies) / self.seconds
-
-    def percentile(self, p: float) -> float:
-        return percentile(self.latencies, p)
-
-    def row(self) -> str:
-        p50, p99 = self.percentile(50) * 1e3, self.percentile(99) * 1e3
-        return f"{self.name:34}{self.per_second:12.0f}{p50:10.1f}{p99:10.1f}"
-
-
-@dataclass(frozen=True)
-class Result:
-    ours: Side
-    bare: Side
-
-    @property
-    def ratio(self) -> float:
-        return self.ours.per_second / self.bare.per_second
-
-    def report(self) -> str:
-        return "\n".join(
-            [
-                f"{'':34}{'msgs/s':>12}{'p50 ms':>10}{'p99 ms':>10}",
-                self.ours.row(),
-                self.bare.row(),
-                f"ratio (ours / bare aiosmtpd): {self.ratio:.2f}   target >= 0.50   ({SENDERS} concurrent senders)",
-            ]
-        )
 
 
 def message(recipient: str, number: int) -> bytes:
@@ -199,7 +160,11 @@ def run(rounds: int = 3, per_sender: int = 20) -> Result:
                 process.terminate()
                 process.wait(15)
     return Result(
-        Side("room SMTP (parse+deliver+log)", ours, ours_time), Side("bare aiosmtpd (discard)", bare, bare_time)
+        Side("room SMTP (parse+deliver+log)", ours, ours_time),
+        Side("bare aiosmtpd (discard)", bare, bare_time),
+        ratio_label="ours / bare aiosmtpd",
+        unit="msgs/s",
+        digits=1,
     )
 
 
