@@ -196,26 +196,13 @@ class Mailroom:
         return found
 
     def row(self, message_id: int) -> Message:
-        """The stored row, purged or not."""
-        with self.db.read() as conn:
-            found = conn.execute(select(store.messages).where(store.messages.c.id == message_id)).mappings().one()
-        return Message.from_row(found)
+        return stored_row(self.db, message_id)
 
     def live_state(self, message_id: int) -> dict[str, Any]:
-        """The message as the log's ``after`` must show it: the row's state, named as it stands."""
-        message = self.row(message_id)
-        with self.db.read() as conn:
-            name = store.location_name(conn, message.candidate_id, message.location)
-        return message.state(name)
+        return live_state_of(self.db, message_id)
 
     def messages_of(self, candidate: Candidate) -> list[Message]:
-        with self.db.read() as conn:
-            rows = conn.execute(
-                select(store.messages)
-                .where(store.messages.c.candidate_id == candidate.id)
-                .order_by(store.messages.c.id)
-            ).mappings()
-            return [Message.from_row(row) for row in rows]
+        return stored_rows(self.db, candidate.id)
 
     def tenant(self, candidate: Candidate) -> dict[str, Any]:
         """Everything of a candidate's mailbox: messages, folders, settings and directory."""
@@ -251,3 +238,27 @@ def only(records: list[EventRecord], verb: str) -> EventRecord:
     found = message_events(records, verb)
     assert len(found) == 1, f"expected one {verb}, got {[r.verb for r in records]}"
     return found[0]
+
+
+# --- The mail tables as stored (purged messages included), for comparing with the log
+
+
+def stored_row(db: Database, message_id: int) -> Message:
+    with db.read() as conn:
+        found = conn.execute(select(store.messages).where(store.messages.c.id == message_id)).mappings().one()
+    return Message.from_row(found)
+
+
+def stored_rows(db: Database, candidate_id: int) -> list[Message]:
+    with db.read() as conn:
+        rows = conn.execute(
+            select(store.messages).where(store.messages.c.candidate_id == candidate_id).order_by(store.messages.c.id)
+        ).mappings()
+        return [Message.from_row(row) for row in rows]
+
+
+def live_state_of(db: Database, message_id: int) -> dict[str, Any]:
+    """The message as the log's ``after`` must show it: the row's state, named as it stands."""
+    message = stored_row(db, message_id)
+    with db.read() as conn:
+        return message.state(store.location_name(conn, message.candidate_id, message.location))

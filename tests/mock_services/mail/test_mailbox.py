@@ -32,6 +32,7 @@ from mock_services.mail.folders import USER, Location, SystemFolder
 from mock_services.mail.mime import Attachment, build_message, new_message_id
 from mock_services.mail.store import Message
 from tests.support.room import EXAM_START, seed_exam
+from tests.support.webmail import live_state_of, stored_row
 
 NOW = EXAM_START + timedelta(minutes=10)
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -75,15 +76,10 @@ class Mailroom:
 
     def row(self, message_id: int) -> Message:
         """The stored row, purged or not."""
-        with self.db.read() as conn:
-            found = conn.execute(select(store.messages).where(store.messages.c.id == message_id)).mappings().one()
-            return Message.from_row(found)
+        return stored_row(self.db, message_id)
 
     def live_state(self, message_id: int) -> dict[str, Any]:
-        with self.db.read() as conn:
-            found = conn.execute(select(store.messages).where(store.messages.c.id == message_id)).mappings().one()
-            message = Message.from_row(found)
-            return message.state(store.location_name(conn, message.candidate_id, message.location))
+        return live_state_of(self.db, message_id)
 
     def in_folder(self, location: Location, candidate: Candidate | None = None) -> list[Message]:
         with self.db.read() as conn:

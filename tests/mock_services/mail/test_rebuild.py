@@ -17,6 +17,7 @@ from mock_services.mail import domain, mailbox, store
 from mock_services.mail.folders import USER, Location
 from mock_services.mail.mime import Attachment, build_message
 from tests.support.room import EXAM_START, seed_exam
+from tests.support.webmail import live_state_of, stored_rows
 
 
 def rebuilt_from_log(db: Database, candidate_id: int) -> dict[tuple[str, str], dict[str, Any]]:
@@ -31,15 +32,12 @@ def rebuilt_from_log(db: Database, candidate_id: int) -> dict[tuple[str, str], d
 def live_state(db: Database, candidate_id: int) -> dict[tuple[str, str], dict[str, Any]]:
     live: dict[tuple[str, str], dict[str, Any]] = {}
     with db.read() as conn:
-        rows = conn.execute(select(store.messages).where(store.messages.c.candidate_id == candidate_id)).mappings()
-        for row in rows:
-            message = store.Message.from_row(row)
-            name = store.location_name(conn, candidate_id, message.location)
-            live[("message", str(message.id))] = message.state(name)
         folders = conn.execute(select(store.folders).where(store.folders.c.candidate_id == candidate_id)).mappings()
         for row in folders:
             live[("folder", str(row["id"]))] = {"id": str(row["id"]), "name": row["name"], "deleted": row["deleted"]}
         live[("mail_settings", str(candidate_id))] = store.get_settings(conn, candidate_id).state()
+    for message in stored_rows(db, candidate_id):
+        live[("message", str(message.id))] = live_state_of(db, message.id)
     return live
 
 

@@ -39,6 +39,7 @@ from mock_services.mail.store import Message
 from mock_services.mail.tls import ensure_certificate, tls_context
 from tests.support.live import ROOT, LiveServer, room_env, smtp_server
 from tests.support.room import SeededExam, seed_exam
+from tests.support.webmail import stored_rows
 
 pytestmark = pytest.mark.live
 
@@ -98,13 +99,7 @@ class SmtpRoom:
             return log.select_events(conn, seq)
 
     def messages(self, candidate: Candidate) -> list[Message]:
-        with self.db.read() as conn:
-            rows = conn.execute(
-                select(store.messages)
-                .where(store.messages.c.candidate_id == candidate.id)
-                .order_by(store.messages.c.id)
-            ).mappings()
-            return [Message.from_row(row) for row in rows]
+        return stored_rows(self.db, candidate.id)
 
     def count_messages(self) -> int:
         with self.db.read() as conn:
