@@ -6,7 +6,7 @@ sees it), ``folder_id`` (user folders only), ``message_id``, ``in_reply_to``, ``
 ``from``, ``from_name``, ``to``, ``cc``, ``bcc`` (lists of addresses), ``subject``, ``date``,
 ``text`` (the body as text), ``has_html``, ``attachments`` (name, sha256, size, content_type),
 ``seen``, ``flagged``, ``reported`` (reported as phishing), ``malformed``, ``origin`` (smtp,
-setup, webmail, autoreply, bounce) and ``purged`` (gone for good after the trash was emptied).
+setup, webmail, internal, bounce) and ``purged`` (gone for good after the trash was emptied).
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ class MessageReceived(StateEvent):
 
     ``channel`` says how: `smtp` (through the room's SMTP listener), `setup` (a task's setup
     delivered it), `internal` (the candidate mailed their own address), `bounce` (the room's mail
-    system returned an undeliverable message), `autoreply` (someone's out-of-office answer).
+    system returned an undeliverable message).
     """
 
     verb = "mail.message_received"
     object_kind = "message"
 
-    channel: Literal["smtp", "setup", "internal", "bounce", "autoreply"] = Field(
-        description="How the message arrived: smtp, setup, internal, bounce or autoreply."
+    channel: Literal["smtp", "setup", "internal", "bounce"] = Field(
+        description="How the message arrived: smtp, setup, internal or bounce."
     )
     envelope_from: str = Field(description="The SMTP envelope sender (MAIL FROM); empty for a bounce.")
     after: dict[str, Any] = Field(description=MESSAGE_AFTER)

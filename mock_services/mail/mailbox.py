@@ -7,7 +7,7 @@ the tables or the log directly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -162,7 +162,7 @@ def deliver(
 
 def _maybe_autoreply(conn: Connection, candidate: Candidate, message: Message, acting: Acting) -> None:
     settings = store.get_settings(conn, candidate.id)
-    automatic = message.auto_submitted or message.origin in ("bounce", "autoreply")
+    automatic = message.auto_submitted or message.origin == "bounce"
     if not domain.should_autoreply(
         settings, now=acting.now, tz=acting.tz, sender=message.from_addr, own=candidate.email, automatic=automatic
     ):
@@ -181,7 +181,7 @@ def _maybe_autoreply(conn: Connection, candidate: Candidate, message: Message, a
 
 
 def _as_system(acting: Acting) -> Acting:
-    return Acting(acting.now, acting.blobs, acting.tz, acting.domains, Actor.system, acting.context)
+    return replace(acting, actor=Actor.system)
 
 
 def _store_attachment(conn: Connection, acting: Acting, attachment: Attachment) -> dict[str, Any]:

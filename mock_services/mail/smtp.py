@@ -100,6 +100,8 @@ class RoomMailHandler:
         if isinstance(admitted, datetime):
             return None
         matched = next((c for c, password_hash in found if verify_password(password_hash, password)), None)
+        if not found:
+            verify_password(None, password)  # the same cost whether or not the account exists, as the portal
         if matched is not None:
             with self.db.write() as conn:
                 self.throttle.succeeded(conn, admitted)
