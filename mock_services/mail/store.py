@@ -299,15 +299,18 @@ def get_message(conn: Connection, candidate_id: int, message_id: int) -> Message
 
 
 def update_message(conn: Connection, message: Message, **values: Any) -> Message:
-    conn.execute(
-        update(messages)
-        .where(messages.c.id == message.id, messages.c.candidate_id == message.candidate_id)
-        .values(**values)
+    """The message changed, as stored (purged ones too), read back in the same statement."""
+    row = (
+        conn.execute(
+            update(messages)
+            .where(messages.c.id == message.id, messages.c.candidate_id == message.candidate_id)
+            .values(**values)
+            .returning(*messages.c)
+        )
+        .mappings()
+        .one()
     )
-    updated = get_message(conn, message.candidate_id, message.id)
-    if updated is None:  # purged just now: rebuild from what we know
-        return Message(**{**{name: getattr(message, name) for name in Message.__slots__}, **values})
-    return updated
+    return Message.from_row(row)
 
 
 def _in_location(location: Location) -> ColumnElement[bool]:
