@@ -100,11 +100,23 @@ def _parser() -> argparse.ArgumentParser:
     p = command("verify-log", cmd_verify, "Check every candidate's hash chain; exit 1 if any link is broken.")
     p.add_argument("--candidate", type=int, help="check only this candidate id")
 
+    p = command("record-exemplars", cmd_record, "Record the task bank's exemplar traces from their scripted attempts.")
+    p.add_argument("--bank", type=Path, default=Path("tasks"), help="the task bank's folder (default: tasks)")
+    p.add_argument("--task", action="append", help="only this task id (may be repeated)")
+
     p = command("serve-room", cmd_serve_room, "Serve the room server alone (`run` starts it for you).")
     p.add_argument("--port-file", type=Path, help="write the listening port here once listening")
     p = command("serve-smtp", cmd_serve_smtp, "Serve the SMTP listener alone (`run` starts it for you).")
     p.add_argument("--port-file", type=Path, help="write the listening port here once listening")
     return parser
+
+
+def cmd_record(args: argparse.Namespace, settings: RoomSettings) -> int:
+    from sandbox.recording import record_bank
+
+    for path in record_bank(args.bank, set(args.task) if args.task else None):
+        print(f"recorded {path}")
+    return 0
 
 
 def _seed(text: str) -> int:

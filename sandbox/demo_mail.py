@@ -1,6 +1,8 @@
-"""The demo candidates' mailboxes: a directory of colleagues and a few realistic messages
-(an invitation with its PDF, the organisers' schedule, the report to send, one phishing mail),
-made through the mail service's own setup operations, exactly as a task's setup would."""
+"""The demo candidates' mailboxes before their tasks: a directory of colleagues and the everyday
+mail of a ward (the organisers' schedule, a unit asking for comments); each task's setup
+delivers what the task itself is about. Made through the mail service's own setup operations,
+exactly as a task's setup would (the context comes from ``sandbox.setup_context``, which loads
+their implementations)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from datetime import timedelta
 from typing import Any
 
 from mock_services.core.setup_ops import SetupContext, run_operation
-from mock_services.mail import setup as _mail_setup  # noqa: F401 - registers the mail.* operations
 
 CITY_CONTACTS = [
     ("Ban Tổ chức Hội thi CĐS 2026", "bantochuc@sonoivu.cantho.egov.test", "", "Sở Nội vụ thành phố Cần Thơ"),
@@ -22,13 +23,6 @@ AGENCY_PEOPLE = [
     ("vhxh", "Phòng Văn hóa - Xã hội", "", "Phòng Văn hóa - Xã hội"),
     ("ngoc.ttb", "Trần Thị Bích Ngọc", "Chuyên viên", "Phòng Kinh tế"),
 ]
-
-PHISHING_HTML = """<p>Kính gửi Quý cán bộ,</p>
-<p>Hệ thống phát hiện hộp thư công vụ của bạn đã vượt quá dung lượng cho phép.
-<b>Hộp thư sẽ bị KHÓA trong vòng 24 giờ</b> nếu bạn không xác thực lại tài khoản.</p>
-<p><a href="http://cantho-gov.vn.xac-thuc-mail.com/login">Bấm vào đây để xác thực tài khoản</a></p>
-<img src="http://cantho-gov.vn.xac-thuc-mail.com/logo.png" alt="logo">
-<p>Trân trọng,<br>Bộ phận Quản trị hệ thống thư điện tử</p>"""
 
 
 def fill_demo_mailbox(ctx: SetupContext) -> None:
@@ -47,29 +41,12 @@ def _messages(ctx: SetupContext, agency_domain: str) -> list[dict[str, Any]]:
     local = ctx.now.astimezone(ctx.tz).replace(second=0, microsecond=0, tzinfo=None)
     return [
         {
-            "from": "Văn phòng UBND thành phố <vanphong@cantho.egov.test>",
-            "subject": "Giấy mời họp giao ban công tác chuyển đổi số tháng 11/2026",
-            "text": "Kính gửi các đồng chí,\n\nVăn phòng UBND thành phố trân trọng kính mời đồng chí dự họp giao ban "
-            "công tác chuyển đổi số tháng 11/2026.\nThời gian: 08 giờ 00, ngày 27/11/2026.\n"
-            "Địa điểm: Phòng họp số 2, UBND thành phố.\n\nGiấy mời đính kèm.\n\nTrân trọng.",
-            "attachments": ["fixtures/GiayMoi_GiaoBan_CDS.pdf"],
-            "date": local - timedelta(days=2, hours=3),
-        },
-        {
             "from": "Ban Tổ chức Hội thi CĐS 2026 <bantochuc@sonoivu.cantho.egov.test>",
             "subject": "Thông báo lịch thi phần thực hành Hội thi chuyển đổi số năm 2026",
             "text": "Kính gửi các thí sinh,\n\nPhần thi thực hành diễn ra trên hệ thống phần mềm dùng chung "
             "của phòng thi. Thí sinh thực hiện các yêu cầu trong mục Bài thi của tôi.\n"
             "Mọi thắc mắc xin liên hệ giám thị phòng thi.\n\nBan Tổ chức.",
             "date": local - timedelta(days=1, hours=1),
-        },
-        {
-            "from": f"Văn phòng HĐND và UBND phường <vanphong@{agency_domain}>",
-            "subject": "Gửi đồng chí dự thảo Báo cáo kết quả chuyển đổi số năm 2026",
-            "text": "Kính gửi đồng chí,\n\nVăn phòng gửi đồng chí dự thảo Báo cáo kết quả chuyển đổi số năm 2026 "
-            "để gửi Ban Tổ chức Hội thi theo đề nghị.\n\nTrân trọng.",
-            "attachments": ["fixtures/BaoCao_CDS_2026.pdf"],
-            "date": local - timedelta(hours=5),
         },
         {
             "from": "Phòng Văn hóa - Xã hội <vhxh@" + agency_domain + ">",
@@ -79,12 +56,5 @@ def _messages(ctx: SetupContext, agency_domain: str) -> list[dict[str, Any]]:
             "Xem thêm kế hoạch của thành phố tại https://cantho.egov.test/ke-hoach-ngay-hoi\n\nTrân trọng.",
             "attachments": ["fixtures/BaoCao_NgayHoiDaiDoanKet.pdf"],
             "date": local - timedelta(hours=2),
-        },
-        {
-            "from": "Quản trị hệ thống thư <admin@cantho-gov.vn>",
-            "subject": "[KHẨN] Hộp thư của bạn sắp bị khóa trong 24h",
-            "text": "Hộp thư của bạn sắp bị khóa. Xác thực tại http://cantho-gov.vn.xac-thuc-mail.com/login",
-            "html": PHISHING_HTML,
-            "date": local - timedelta(minutes=40),
         },
     ]

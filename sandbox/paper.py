@@ -1,16 +1,23 @@
-"""Putting tasks on a candidate's paper: the assignment row and its ``exam.task_assigned`` event."""
+"""Putting tasks on a candidate's paper: params drawn, instructions rendered, the assignment row
+and its ``exam.task_assigned`` event, and the task's setup run in the candidate's tenant."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from graderd.spec.model import TaskSpec
+from graderd.spec.templates import CANDIDATE_FIELDS
 from mock_services.core import log
 from mock_services.core.accounts import Candidate
 from mock_services.core.events import Actor, EventContext
 from mock_services.core.exams import Assignment, add_assignment
+from mock_services.core.settings import RoomSettings
+from mock_services.core.setup_ops import run_operation
 from mock_services.portal.events import TaskAssigned
+from sandbox.setup_context import setup_context
 
 
 def assign(conn: Connection, candidate: Candidate, assignment: Assignment, *, now: datetime) -> None:
@@ -24,3 +31,36 @@ def assign(conn: Connection, candidate: Candidate, assignment: Assignment, *, no
         now=now,
         context=EventContext(task_id=assignment.task_id),
     )
+
+
+def put_task(
+    conn: Connection,
+    candidate: Candidate,
+    position: int,
+    task: TaskSpec,
+    *,
+    exam_seed: int,
+    exam_day: date,
+    settings: RoomSettings,
+    now: datetime,
+    params: dict[str, Any] | None = None,
+) -> Assignment:
+    """Draw the candidate's params (unless given), render their instructions, assign the task and run its setup
+    in their tenant, all in the caller's transaction: a task is on a paper whole or not at all."""
+    if params is None:
+        params = task.draw(exam_seed=exam_seed, candidate=candidate.so_bao_danh, exam_day=exam_day)
+    who = candidate_fields(candidate)
+    assignment = Assignment(
+        position, task.id, task.title, task.service, task.points, task.instructions_for(params, who), params
+    )
+    assign(conn, candidate, assignment, now=now)
+    ctx = setup_context(conn, candidate, now=now, settings=settings, fixtures=task.folder, task_id=task.id)
+    context = task.context(params, who)
+    for step in task.setup:
+        run_operation(ctx, step.operation, step.render(context))
+    return assignment
+
+
+def candidate_fields(candidate: Candidate) -> dict[str, str]:
+    """The candidate as templates see them (``{{ candidate.ho_ten }}``)."""
+    return {name: str(getattr(candidate, name)) for name in CANDIDATE_FIELDS}

@@ -1,4 +1,8 @@
-"""The context a setup operation runs in, built from the room's settings."""
+"""The context a setup operation runs in, built from the room's settings.
+
+Whatever runs a task's setup builds its context here, so this is where every service's
+implementations are loaded (``SETUP_MODULES``): the contract only declares the operations.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,10 @@ from mock_services.core.accounts import Candidate
 from mock_services.core.blobs import BlobStore
 from mock_services.core.settings import RoomSettings
 from mock_services.core.setup_ops import SetupContext
+from mock_services.mail import setup as mail_setup
 from mock_services.mail.domain import room_domains
+
+SETUP_MODULES = (mail_setup,)
 
 
 def setup_context(

@@ -51,20 +51,33 @@ def test_mock_services_never_import_graderd_or_sandbox() -> None:
     assert not bad
 
 
-def test_graderd_loads_nothing_of_the_services_but_their_contract() -> None:
-    """Transitively: importing graderd must not load a page, a store or the room's wiring."""
+def loaded_by(imports: str) -> list[str]:
+    """The modules of mock_services and sandbox that ``import <imports>`` loads, in a fresh interpreter."""
     probe = (
-        "import sys, graderd.app, graderd.cli, graderd.settings; "
+        f"import sys, {imports}; "
         "print('\\n'.join(m for m in sys.modules if m.startswith(('mock_services', 'sandbox'))))"
     )
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT)
-    bad = [
-        module
-        for module in loaded.stdout.split()
-        if module.startswith("sandbox") or set(module.split(".")[1:]) & set(NOT_FOR_GRADERD)
-    ]
-    assert not bad
-    assert "mock_services.contract" in loaded.stdout.split()
+    return loaded.stdout.split()
+
+
+def not_for_graderd(modules: list[str]) -> list[str]:
+    return [m for m in modules if m.startswith("sandbox") or set(m.split(".")[1:]) & set(NOT_FOR_GRADERD)]
+
+
+def test_graderd_loads_nothing_of_the_services_but_their_contract() -> None:
+    """Transitively: importing graderd must not load a page, a store or the room's wiring."""
+    loaded = loaded_by("graderd.app, graderd.cli, graderd.settings")
+    assert not not_for_graderd(loaded)
+    assert "mock_services.contract" in loaded
+
+
+def test_the_contract_declares_the_setup_operations_without_their_implementations() -> None:
+    """graderd validates a spec's setup through the contract alone: declarations, never a setup.py."""
+    loaded = loaded_by("mock_services.contract")
+    assert not not_for_graderd(loaded)
+    assert not [m for m in loaded if m.endswith(".setup")]
+    assert "mock_services.mail.operations" in loaded
 
 
 def test_graderd_reads_only_the_event_contract() -> None:

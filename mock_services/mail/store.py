@@ -478,6 +478,15 @@ def add_contact(conn: Connection, candidate_id: int, contact: Contact, *, now: d
     )
 
 
+def contact_with_address(conn: Connection, candidate_id: int, email: str) -> int | None:
+    """The id of the directory entry with this address (any case), if there is one."""
+    return conn.execute(
+        select(contacts.c.id).where(
+            contacts.c.candidate_id == candidate_id, func.lower(contacts.c.email) == email.strip().lower()
+        )
+    ).scalar()
+
+
 def tenant_contacts(conn: Connection, candidate_id: int) -> list[Contact]:
     rows = conn.execute(
         select(contacts).where(contacts.c.candidate_id == candidate_id).order_by(contacts.c.name, contacts.c.id)

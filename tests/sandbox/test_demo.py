@@ -7,13 +7,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from graderd.spec.problems import Mark, Problem, SpecError
 from mock_services.core.db import Database
-from mock_services.core.exams import ExamPhase, assignments_for, exams
+from mock_services.core.exams import ExamPhase, assignments_for, exams, get_exam
 from mock_services.core.settings import RoomSettings
 from mock_services.mail import store as mail_store
 from mock_services.mail.folders import Location
 from sandbox import demo
-from sandbox.demo_tasks import DemoTaskError
+from sandbox.demo_paper import demo_paper
 from tests.support.room import EXAM_START
 
 
@@ -24,8 +25,12 @@ def test_the_demo_has_three_candidates_with_the_demo_paper(sqlite_db: Database, 
     assert room.exam.phase(EXAM_START) is ExamPhase.in_progress
     with sqlite_db.read() as conn:
         paper = assignments_for(conn, room.credentials[0].candidate.id)
-    assert [task.service for task in paper] == ["mail", "documents", "onestop"]
-    assert "Nguyễn Thị Minh Thư" in paper[0].instructions  # rendered for this candidate
+    assert [task.task_id for task in paper] == [task.id for task in demo_paper()]
+    assert paper
+    assert {task.service for task in paper} == {"mail"}
+    report = next(task for task in paper if task.task_id == "mail.send-report")
+    assert "Nguyễn Thị Minh Thư" in report.instructions  # rendered for this candidate
+    assert report.params["leader"]["email"] in report.instructions  # with their drawn params
 
 
 def test_a_second_run_reuses_the_demo_and_restarts_it_when_time_is_up(
@@ -46,10 +51,10 @@ def test_a_broken_demo_task_leaves_no_half_built_demo(
     sqlite_db: Database, settings: RoomSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def broken() -> list[object]:
-        raise DemoTaskError("tasks/demo/01.yaml: not valid YAML")
+        raise SpecError([Problem(Mark("tasks/mail/x.yaml", 1, 1), "not valid YAML")])
 
-    monkeypatch.setattr(demo, "load_demo_tasks", broken)
-    with pytest.raises(DemoTaskError):
+    monkeypatch.setattr(demo, "demo_paper", broken)
+    with pytest.raises(SpecError):
         demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
     with sqlite_db.read() as conn:
         assert conn.execute(select(func.count()).select_from(exams)).scalar() == 0
@@ -63,26 +68,26 @@ def test_each_demo_mailbox_holds_a_directory_and_realistic_messages(
         for credential in room.credentials:
             candidate = credential.candidate
             inbox = mail_store.list_messages(conn, candidate.id, Location("inbox"), offset=0, limit=50)
-            assert len(inbox) == 5
-            assert all(m.to_addrs == [candidate.email.lower()] for m in inbox)
+            assert len(inbox) >= 3  # the everyday mail, and what the tasks' setups delivered
             assert any(a["name"] == "BaoCao_CDS_2026.pdf" for m in inbox for a in m.attachments)
-            assert any(m.from_addr.endswith("@cantho-gov.vn") for m in inbox)  # the phishing one
             assert any(
                 c.email == "bantochuc@sonoivu.cantho.egov.test" for c in mail_store.tenant_contacts(conn, candidate.id)
             )
 
 
-def test_a_demo_made_before_the_mail_service_gets_its_mailboxes_on_the_next_run(
+def test_a_demo_whose_paper_is_out_of_date_is_closed_and_made_afresh(
     sqlite_db: Database, settings: RoomSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(demo, "fill_demo_mailbox", lambda ctx: None)  # as a room from before the mail service
-    first = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
+    current = demo_paper()
+    monkeypatch.setattr(demo, "demo_paper", lambda: current[1:])  # as a room of an older version
+    old = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
     monkeypatch.undo()
-    with sqlite_db.read() as conn:
-        assert mail_store.tenant_contacts(conn, first.credentials[0].candidate.id) == []
 
-    demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START + timedelta(minutes=1))
+    fresh = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START + timedelta(minutes=1))
 
+    assert fresh.created
+    assert fresh.exam.id != old.exam.id
     with sqlite_db.read() as conn:
-        for credential in first.credentials:
-            assert mail_store.count_messages(conn, credential.candidate.id, Location("inbox")) == 5
+        assert get_exam(conn, old.exam.id).phase(EXAM_START) is ExamPhase.closed
+        paper = assignments_for(conn, fresh.credentials[0].candidate.id)
+    assert [task.task_id for task in paper] == [task.id for task in current]

@@ -18,7 +18,6 @@ import httpx2 as httpx
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-import mock_services.mail.setup  # noqa: F401  (registers mail.deliver, mail.add_contact, mail.create_folder)
 from mock_services.core import log
 from mock_services.core.accounts import Candidate
 from mock_services.core.db import Database

@@ -28,7 +28,6 @@ from mock_services.core.events import EventRecord
 from mock_services.core.log import select_events
 from mock_services.core.settings import RoomSettings
 from mock_services.core.setup_ops import run_operation
-from mock_services.mail import setup as _mail_setup  # noqa: F401 - registers the mail.* setup operations
 from sandbox.setup_context import setup_context
 from tests.conftest import LiveRoom
 from tests.support.live import LiveServer, smtp_server

@@ -1,0 +1,330 @@
+"""Loading task files: parse, validate, compile, in that order, with every problem reported.
+
+``load_bank`` reads every ``*.yaml`` under a folder; on top of each file's own checks it
+requires ids to be unique across the bank. ``load_task`` reads one file. Both raise
+``SpecError`` listing all problems as ``path:line:col: message``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from graderd.spec.model import EXAMPLE_CANDIDATE, Exemplar, SetupStep, TaskSpec, render_tree
+from graderd.spec.params import Param, parse_params
+from graderd.spec.problems import Mark, Problems, did_you_mean
+from graderd.spec.rubric import Item, RubricParser
+from graderd.spec.shape import check_kind, keys_of, points_of
+from graderd.spec.source import Node, load_file
+from graderd.spec.templates import CANDIDATE_FIELDS, compile_template, is_template
+from graderd.trace import read_trace
+from mock_services.contract import lookup_operation, operations
+from mock_services.core.services import SERVICE_TITLES
+from mock_services.core.setup_ops import SetupError
+
+_TASK_ID = re.compile(r"^([a-z]+)\.[a-z0-9]+(?:-[a-z0-9]+)*$")
+OUTCOME_NAMES = ("passed", "failed", "not_gradable")
+
+
+def load_bank(root: Path, *, shown_from: Path | None = None, traces: bool = True) -> list[TaskSpec]:
+    """Every task under ``root``, sorted by path; all problems of all files at once.
+
+    ``traces=False`` skips reading the exemplars' traces: for recording them."""
+    problems = Problems()
+    tasks: list[TaskSpec] = []
+    seen: dict[str, Mark] = {}
+    for path in sorted(root.rglob("*.yaml")):
+        task, id_mark = _load(path, problems, shown_as=_shown(path, shown_from), traces=traces)
+        if task is None or id_mark is None:
+            continue
+        if task.id in seen:
+            problems.add(id_mark, f"task id {task.id!r} is already used by {seen[task.id]}")
+            continue
+        seen[task.id] = id_mark
+        tasks.append(task)
+    problems.raise_if_any()
+    return tasks
+
+
+def load_task(path: Path, *, shown_from: Path | None = None) -> TaskSpec:
+    problems = Problems()
+    task, _ = _load(path, problems, shown_as=_shown(path, shown_from))
+    problems.raise_if_any()
+    assert task is not None
+    return task
+
+
+def _shown(path: Path, base: Path | None) -> str:
+    if base is None:
+        return str(path)
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _load(path: Path, problems: Problems, *, shown_as: str, traces: bool = True) -> tuple[TaskSpec | None, Mark | None]:
+    before = len(problems.found)
+    root = load_file(path, problems, shown_as=shown_as)
+    if root is None:
+        return None, None
+    keys = keys_of(
+        root,
+        problems,
+        what="a task",
+        required={
+            "id": "text",
+            "title": "text",
+            "service": "text",
+            "points": "number",
+            "instructions": "text",
+            "rubric": "list",
+            "exemplars": "list",
+        },
+        optional={"params": "any", "setup": "list"},
+    )
+    task_id = _task_id(keys, problems)
+    points = points_of(keys["points"], problems, what="points") if "points" in keys else None
+    params = parse_params(keys.get("params"), problems)
+    names = frozenset(params)
+    setup = _setup(keys["setup"], names, problems) if "setup" in keys else ()
+    instructions = (
+        compile_template(keys["instructions"].value, keys["instructions"].mark, problems, known=names)
+        if "instructions" in keys
+        else None
+    )
+    rubric = RubricParser(problems, names, path.parent).parse(keys["rubric"]) if "rubric" in keys else []
+    if points is not None and "rubric" in keys:
+        _points_add_up(rubric, points, keys["points"], problems)
+    exemplars = (
+        _exemplars(keys["exemplars"], path.parent, params, rubric, points, problems, traces=traces)
+        if "exemplars" in keys
+        else ()
+    )
+    if len(problems.found) > before or instructions is None or points is None:
+        return None, None
+    task = TaskSpec(
+        id=task_id,
+        title=keys["title"].value,
+        service=keys["service"].value,
+        points=points,
+        params=params,
+        setup=setup,
+        instructions=instructions,
+        rubric=tuple(rubric),
+        exemplars=exemplars,
+        path=path,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+    )
+    _check_setup_arguments(task, problems)
+    if len(problems.found) > before:
+        return None, None
+    return task, keys["id"].mark
+
+
+def _task_id(keys: Mapping[str, Node], problems: Problems) -> str:
+    task_id: str = keys["id"].value if "id" in keys else ""
+    service = keys["service"].value if "service" in keys else None
+    if service is not None and service not in SERVICE_TITLES:
+        problems.add(
+            keys["service"].mark,
+            f"unknown service {service!r}{did_you_mean(service, SERVICE_TITLES)}; "
+            f"services: {', '.join(SERVICE_TITLES)}",
+        )
+    if "id" in keys:
+        match = _TASK_ID.match(task_id)
+        if match is None:
+            problems.add(
+                keys["id"].mark,
+                f"task id {task_id!r} must read service.name-in-lowercase, like mail.reply-with-attachment",
+            )
+        elif service in SERVICE_TITLES and match.group(1) != service:
+            problems.add(keys["id"].mark, f"task id {task_id!r} must start with its service, {service}.")
+    return task_id
+
+
+def _points_add_up(rubric: list[Item], points: Decimal, node: Node, problems: Problems) -> None:
+    earned = sum((item.points for item in rubric if not item.penalty), Decimal(0))
+    if earned != points:
+        problems.add(node.mark, f"points is {points}, but the rubric's items (penalties aside) add up to {earned}")
+
+
+def _setup(node: Node, names: frozenset[str], problems: Problems) -> tuple[SetupStep, ...]:
+    steps = []
+    known = {operation.name for operation in operations()}
+    for child in node.value:
+        if not child.is_mapping or len(child.value) != 1:
+            problems.add(child.mark, "a setup step is one operation with its arguments: {mail.deliver: {…}}")
+            continue
+        assert child.keys is not None
+        [(name, arguments)] = child.value.items()
+        if name not in known:
+            listed = ", ".join(sorted(known)) or "none"
+            problems.add(
+                child.keys[name], f"unknown setup operation {name!r}{did_you_mean(name, known)}; operations: {listed}"
+            )
+            continue
+        if not check_kind(arguments, "mapping", problems, what=f"the arguments of {name}"):
+            continue
+        steps.append(SetupStep(name, _templated(arguments, names, problems), child.keys[name]))
+    return tuple(steps)
+
+
+def _templated(node: Node, names: frozenset[str], problems: Problems) -> Any:
+    """The arguments as plain data, each text with {{ … }} compiled; marks kept for errors."""
+    if node.is_mapping:
+        return _MarkedDict({key: _templated(value, names, problems) for key, value in node.value.items()}, node)
+    if node.is_sequence:
+        return [_templated(item, names, problems) for item in node.value]
+    if isinstance(node.value, str) and is_template(node.value):
+        return compile_template(node.value, node.mark, problems, known=names) or node.value
+    return node.value
+
+
+class _MarkedDict(dict[str, Any]):
+    """A dict of setup arguments that remembers where it was written, to place a pydantic error."""
+
+    def __init__(self, values: dict[str, Any], node: Node) -> None:
+        super().__init__(values)
+        self.node = node
+
+
+def _check_setup_arguments(task: TaskSpec, problems: Problems) -> None:
+    """Render every setup step with the example draw and validate it against its operation's
+    model: a bad argument is the author's error now, never a surprise on exam day."""
+    context = task.context(task.example_params(), EXAMPLE_CANDIDATE)
+    for step in task.setup:
+        try:
+            arguments = render_tree(step.arguments, context)
+        except Exception as exc:
+            problems.add(step.mark, f"{step.operation}: a template fails with the example params: {exc}")
+            continue
+        try:
+            lookup_operation(step.operation).args.model_validate(arguments)
+        except SetupError as exc:
+            problems.add(step.mark, str(exc))
+        except ValidationError as exc:
+            for error in exc.errors():
+                problems.add(_place(step.arguments, error["loc"], step.mark), f"{step.operation}: {_say(error)}")
+
+
+def _place(arguments: Any, loc: tuple[Any, ...], fallback: Mark) -> Mark:
+    """The mark of the argument a pydantic error points at, as deep as the location reaches."""
+    mark, value = fallback, arguments
+    for part in loc:
+        if isinstance(value, _MarkedDict) and isinstance(part, str):
+            node = value.node
+            assert node.keys is not None
+            mark = node.keys.get(part, node.mark)
+            if part not in value:
+                return node.mark
+            value = value[part]
+        elif isinstance(value, list) and isinstance(part, int) and part < len(value):
+            value = value[part]
+        else:
+            break
+    return mark
+
+
+def _say(error: Any) -> str:
+    where = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"unknown argument {where!r}"
+    if error["type"] == "missing":
+        return f"the argument {where!r} is required"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def _exemplars(
+    node: Node,
+    folder: Path,
+    params: Mapping[str, Param],
+    rubric: list[Item],
+    points: Decimal | None,
+    problems: Problems,
+    *,
+    traces: bool,
+) -> tuple[Exemplar, ...]:
+    found = []
+    item_ids = {item.id for item in rubric} | {part.id for item in rubric for part in item.parts}
+    for child in node.value:
+        keys = keys_of(
+            child,
+            problems,
+            what="an exemplar",
+            required={"trace": "text", "expect_points": "number"},
+            optional={"params": "mapping", "candidate": "mapping", "expect": "mapping"},
+        )
+        if "trace" not in keys or "expect_points" not in keys:
+            continue
+        trace = folder / keys["trace"].value
+        expected = points_of(keys["expect_points"], problems, what="expect_points")
+        if not traces:
+            pass
+        elif not trace.is_file():
+            problems.add(keys["trace"].mark, f"no trace file {keys['trace'].value!r} next to the task")
+        else:
+            read_trace(trace, problems, shown_as=_beside(keys["trace"].mark, keys["trace"].value))
+        overrides = keys["params"].plain() if "params" in keys else {}
+        for name in overrides:
+            if name not in params:
+                assert keys["params"].keys is not None
+                problems.add(
+                    keys["params"].keys[name],
+                    f"the exemplar sets {name!r}, which is not a param{did_you_mean(name, params)}",
+                )
+        candidate = keys["candidate"].plain() if "candidate" in keys else {}
+        for name in candidate:
+            if name not in CANDIDATE_FIELDS:
+                assert keys["candidate"].keys is not None
+                problems.add(
+                    keys["candidate"].keys[name],
+                    f"unknown candidate field {name!r}; fields: {', '.join(CANDIDATE_FIELDS)}",
+                )
+        expect = keys["expect"].plain() if "expect" in keys else {}
+        for name, outcome in expect.items():
+            assert keys["expect"].keys is not None
+            if name not in item_ids:
+                problems.add(
+                    keys["expect"].keys[name], f"{name!r} is not an item of the rubric{did_you_mean(name, item_ids)}"
+                )
+            if outcome not in OUTCOME_NAMES:
+                problems.add(
+                    keys["expect"].keys[name], f"an item is expected {', '.join(OUTCOME_NAMES)}, not {outcome!r}"
+                )
+        if expected is not None:
+            found.append(Exemplar(trace, expected, overrides, {**EXAMPLE_CANDIDATE, **candidate}, expect, child.mark))
+    _exemplars_cover(found, node, points, problems)
+    return tuple(found)
+
+
+def _beside(mark: Mark, name: str) -> str:
+    return str(Path(mark.path).parent / name)
+
+
+def _exemplars_cover(found: list[Exemplar], node: Node, points: Decimal | None, problems: Problems) -> None:
+    """Full marks, nothing, and an attempt in between: the rubric proved at both ends and the middle."""
+    if points is None or not found:
+        if not found:
+            problems.add(node.mark, "a task needs exemplars: full marks, a partial attempt and an empty one")
+        return
+    earned = {exemplar.expect_points for exemplar in found}
+    missing = []
+    if points not in earned:
+        missing.append(f"full marks ({points})")
+    if Decimal(0) not in earned:
+        missing.append("an empty attempt (0)")
+    if not any(Decimal(0) < value < points for value in earned):
+        missing.append("a partial attempt")
+    for value in sorted(earned):
+        if value > points:
+            problems.add(node.mark, f"an exemplar expects {value} points, more than the task's {points}")
+    if missing:
+        problems.add(node.mark, f"the exemplars need {', '.join(missing)}")

@@ -1,0 +1,162 @@
+"""Recording exemplar traces: a task put on a scratch candidate's paper in a throwaway room, a
+scripted attempt played through the services' own domain functions (what the pages call), and
+the candidate's events written out as the JSONL trace the exemplar names.
+
+Traces are recorded, never typed: they are exactly what the services log, so a change in an
+event's shape shows up as a failing ``python -m graderd test`` until they are recorded again
+(``python -m sandbox record-exemplars``).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from sqlalchemy.engine import Connection
+
+from graderd.spec.model import EXAMPLE_DAY, EXAMPLE_SEED, Exemplar, TaskSpec
+from mock_services.catalog import prepare_schema
+from mock_services.core import log
+from mock_services.core.accounts import Candidate, NewCandidate, candidates_of_exam
+from mock_services.core.blobs import BlobStore
+from mock_services.core.db import Database
+from mock_services.core.errors import SathachError
+from mock_services.core.events import EventContext
+from mock_services.core.exams import create_exam
+from mock_services.core.settings import RoomSettings
+from mock_services.mail import store as mail_store
+from mock_services.mail.domain import room_domains
+from mock_services.mail.folders import Location
+from mock_services.mail.mailbox import Acting
+from sandbox import roster
+from sandbox.paper import put_task
+
+EXAM_START = (
+    datetime.combine(EXAMPLE_DAY, datetime.min.time(), tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    .replace(hour=8)
+    .astimezone(UTC)
+)
+
+
+@dataclass
+class Attempt:
+    """A scripted candidate at work: the database connection, a clock that moves only when told."""
+
+    conn: Connection
+    candidate: Candidate
+    settings: RoomSettings
+    now: datetime
+    params: dict[str, Any]  # the task's params as drawn for this attempt
+    session: str = "exemplar-session"
+
+    def wait(self, seconds: float = 20) -> None:
+        self.now += timedelta(seconds=seconds)
+
+    def acting(self) -> Acting:
+        self.wait()
+        return Acting(
+            now=self.now,
+            blobs=BlobStore(self.settings.blob_max_bytes),
+            tz=ZoneInfo(self.settings.timezone),
+            domains=room_domains(self.settings.mail_domains),
+            context=EventContext(session_id=self.session, client="10.0.0.21"),
+        )
+
+    def message(self, subject_contains: str, *, folder: str = "inbox") -> mail_store.Message:
+        """A message of the candidate's mailbox by a piece of its subject."""
+        for message in mail_store.messages_in(self.conn, self.candidate.id, Location.parse(folder)):
+            if subject_contains in message.subject:
+                return message
+        raise LookupError(f"no message with {subject_contains!r} in {folder}")
+
+
+Script = Callable[[Attempt], None]
+
+
+@dataclass
+class Recorder:
+    """The scripts of a bank's exemplars, by (task id, trace file name)."""
+
+    scripts: dict[tuple[str, str], Script] = field(default_factory=dict)
+
+    def attempt(self, task_id: str, trace: str) -> Callable[[Script], Script]:
+        def register(script: Script) -> Script:
+            self.scripts[(task_id, trace)] = script
+            return script
+
+        return register
+
+
+RECORDER = Recorder()
+
+
+def record(task: TaskSpec, exemplar: Exemplar, script: Script) -> list[dict[str, Any]]:
+    """Play ``script`` against ``task`` set up for the exemplar's candidate; their events, in order."""
+    with tempfile.TemporaryDirectory(prefix="sathach-record-") as scratch:
+        settings = RoomSettings(data_dir=Path(scratch), environment="development")
+        db = Database(settings.resolved_database_url)
+        prepare_schema(db)
+        person = NewCandidate(**{key: exemplar.candidate[key] for key in NewCandidate.__dataclass_fields__})
+        prepared = roster.prepare([person], secret=settings.secret())
+        now = EXAM_START - timedelta(minutes=30)
+        with db.write() as conn:
+            exam = create_exam(
+                conn, name="Ghi bài mẫu", starts_at=EXAM_START, duration_minutes=60, seed=EXAMPLE_SEED, now=now
+            )
+            roster.insert_candidates(conn, exam.id, prepared, now=now)
+            [candidate] = candidates_of_exam(conn, exam.id)
+            assignment = put_task(
+                conn,
+                candidate,
+                1,
+                task,
+                exam_seed=EXAMPLE_SEED,
+                exam_day=EXAMPLE_DAY,
+                settings=settings,
+                now=now,
+                params=task.example_params(exemplar.params),
+            )
+        with db.write() as conn:
+            script(Attempt(conn, candidate, settings, EXAM_START + timedelta(minutes=2), assignment.params))
+        with db.read() as conn:
+            events = [record.as_json() for record in log.iter_events(conn, candidate_id=candidate.id)]
+        db.dispose()
+    return events
+
+
+def write_trace(path: Path, events: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"".join(orjson.dumps(event, option=orjson.OPT_SORT_KEYS) + b"\n" for event in events))
+
+
+def record_bank(root: Path, only: set[str] | None = None) -> list[Path]:
+    """Record every exemplar of the bank that has a script (or those of the tasks in ``only``);
+    the paths written. An exemplar without a script is an error: it would go stale unseen."""
+    from graderd.spec.load import load_bank
+    from sandbox import attempts  # noqa: F401 - registers the scripts
+
+    written = []
+    missing = []
+    for task in load_bank(root, traces=False):
+        if only is not None and task.id not in only:
+            continue
+        for exemplar in task.exemplars:
+            script = RECORDER.scripts.get((task.id, exemplar.trace.name))
+            if script is None:
+                missing.append(f"{task.id} {exemplar.trace.name}")
+                continue
+            write_trace(exemplar.trace, record(task, exemplar, script))
+            written.append(exemplar.trace)
+    if missing:
+        raise RecordingError(f"no scripted attempt for: {', '.join(missing)} (add one in sandbox/attempts/)")
+    return written
+
+
+class RecordingError(SathachError):
+    """An exemplar has no scripted attempt to record it."""
