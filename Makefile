@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: run reset test lint format docs bench system-packages clean
+.PHONY: run reset test lint bank format docs bench system-packages clean
 
 run: $(VENV)/.run-installed
 	$(PY) -m sandbox run --demo
@@ -11,13 +11,18 @@ run: $(VENV)/.run-installed
 reset: $(VENV)/.run-installed
 	$(PY) -m sandbox run --demo --reset
 
-test: $(VENV)/.dev-installed system-packages lint
+test: $(VENV)/.dev-installed system-packages lint bank
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev-installed
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+
+# The task bank: every file valid, every exemplar earning the points it promises.
+bank: $(VENV)/.run-installed
+	$(PY) -m graderd validate tasks
+	$(PY) -m graderd test tasks
 
 format: $(VENV)/.dev-installed
 	$(PY) -m ruff format .

@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import log_append, smtp_delivery
+from bench import grading, log_append, smtp_delivery
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -22,6 +22,12 @@ def main() -> int:
     print("SMTP listener: parse + deliver + log vs a bare aiosmtpd handler that discards (50 concurrent senders)")
     smtp = smtp_delivery.run()
     print(smtp.report(f"   ({smtp_delivery.SENDERS} concurrent senders)"))
+    print()
+    print(
+        f"graderd: grade a sitting ({grading.CANDIDATES} candidates x {grading.TASKS} tasks) vs read+parse its events"
+    )
+    graded = grading.run()
+    print(graded.report(f"   (grading takes {1 / graded.ratio:.2f}x the floor's time; aim <= 3)"))
     RESULTS.mkdir(exist_ok=True)
     record = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -30,6 +36,7 @@ def main() -> int:
         "sqlite": sqlite3.sqlite_version,
         "log_append": log_append.summary(result),
         "smtp_delivery": smtp_delivery.summary(smtp),
+        "grading": grading.summary(graded),
     }
     (RESULTS / "latest.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return 0

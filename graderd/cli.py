@@ -2,7 +2,11 @@
 
 - ``validate [FOLDER]``: lint the task bank (every problem of every file, as path:line:col).
 - ``test [FOLDER]``: grade every exemplar trace and compare with the points it promises.
-- ``serve``: the grader daemon and its HTTP API.
+- ``serve``: the grader daemon and its HTTP API (started by ``make run``).
+- ``grade EXAM``: grade every candidate of an exam now and store the results.
+- ``regrade EXAM [--candidate SBD] [--dry-run]``: grade again, showing what changes.
+- ``export EXAM --format csv|xlsx|json [--out FILE]``: the score table.
+- ``verify [--candidate ID]``: check the action log's hash chains.
 
 Exit status: 0 when all is well, 1 when the bank has problems or an exemplar fails, 2 for a
 command that could not run (bad settings, unreadable database).
@@ -18,6 +22,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from graderd.exports import FORMATS
 from graderd.settings import GraderSettings
 from graderd.spec.model import TaskSpec
 from graderd.spec.problems import SpecError
@@ -35,8 +40,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     test = sub.add_parser("test", help="grade every task's exemplars and check the points they promise")
     test.add_argument("bank", nargs="?", type=Path, default=DEFAULT_BANK, help="folder of task files (tasks/)")
     test.add_argument("--verbose", "-v", action="store_true", help="print every item of every exemplar")
-    serve = sub.add_parser("serve", help="serve graderd's HTTP API")
+    serve = sub.add_parser("serve", help="serve graderd's HTTP API, following the log")
     serve.add_argument("--port-file", type=Path, help="write the listening port here once listening")
+    grade = sub.add_parser("grade", help="grade every candidate of an exam now, and store the results")
+    grade.add_argument("exam", type=int, help="exam id")
+    regrade = sub.add_parser("regrade", help="grade an exam (or one candidate) again and show what changes")
+    regrade.add_argument("exam", type=int, help="exam id")
+    regrade.add_argument("--candidate", help="số báo danh: only this candidate")
+    regrade.add_argument("--dry-run", action="store_true", help="show the changes, store nothing")
+    exporting = sub.add_parser("export", help="write an exam's score table as CSV, XLSX or JSON")
+    exporting.add_argument("exam", type=int, help="exam id")
+    exporting.add_argument("--format", choices=FORMATS, default="csv", help="csv (UTF-8 with BOM), xlsx or json")
+    exporting.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    verify = sub.add_parser("verify", help="check the action log's hash chains; exit 1 if one is broken")
+    verify.add_argument("--candidate", type=int, help="only this candidate id")
     args = parser.parse_args(argv)
     if args.command == "validate":
         return _validate(args.bank)
@@ -49,7 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
-        return _serve(settings, args.port_file)
+        if args.command == "serve":
+            return _serve(settings, args.port_file)
+        return _database_command(args, settings)
     except SathachError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -96,14 +115,81 @@ def _test(bank: Path, *, verbose: bool) -> int:
     return 1 if failed else 0
 
 
+def _database_command(args: argparse.Namespace, settings: GraderSettings) -> int:
+    from graderd.daemon import Grader
+    from graderd.exports import export
+    from graderd.scores import score_table
+    from graderd.store import ensure_tables
+    from mock_services.core.db import Database
+    from mock_services.core.exams import find_exam
+    from mock_services.core.migrations import check_schema
+    from mock_services.core.verify import verify_log
+
+    db = Database(settings.resolved_database_url)
+    db.check()
+    check_schema(db)
+    if args.command == "verify":
+        with db.read() as conn:
+            report = verify_log(conn, candidate_id=args.candidate)
+        for found in report.breaks:
+            print(f"broken: {found}")
+        print(f"{report.chains} chains, {report.events} events: {'intact' if report.ok else 'BROKEN'}")
+        return 0 if report.ok else 1
+    ensure_tables(db)
+    with db.read() as conn:
+        if find_exam(conn, args.exam) is None:
+            raise SathachError(f"there is no exam {args.exam} in this room (see python -m sandbox list-exams)")
+    if args.command == "export":
+        with db.read() as conn:
+            data = export(score_table(conn, args.exam), args.format)
+        if args.out is None:
+            sys.stdout.buffer.write(data)
+        else:
+            args.out.write_bytes(data)
+            print(f"wrote {args.out}")
+        return 0
+    bank = _bank_or_raise(settings.tasks_dir)
+    grader = Grader(db, bank)
+    if args.command == "grade":
+        outcome = grader.regrade(exam_id=args.exam, dry_run=False)
+        print(f"graded {outcome.candidates} candidates of exam {args.exam}")
+        return 0
+    candidate_id = None
+    if args.candidate:
+        from graderd.api import candidate_id_of
+
+        candidate_id = candidate_id_of(db, args.exam, args.candidate)
+        if candidate_id is None:
+            raise SathachError(f"exam {args.exam} has no candidate {args.candidate}")
+    outcome = grader.regrade(exam_id=args.exam, candidate_id=candidate_id, dry_run=args.dry_run)
+    for change in outcome.changes:
+        old = "-" if change.old_points is None else change.old_points
+        print(f"{change.so_bao_danh} {change.task_id}: {old} → {change.new_points}")
+        for item in change.items:
+            print(f"    {item}")
+    verb = "would change" if args.dry_run else "changed"
+    print(f"{len(outcome.changes)} results {verb} ({outcome.candidates} candidates graded)")
+    return 0
+
+
+def _bank_or_raise(folder: Path) -> list[TaskSpec]:
+    from graderd.spec.load import load_bank
+
+    try:
+        return load_bank(folder)
+    except SpecError as exc:
+        raise SathachError(f"the task bank {folder} has problems (python -m graderd validate):\n{exc}") from None
+
+
 def _serve(settings: GraderSettings, port_file: Path | None) -> int:
-    from graderd.app import create_grader_app
+    from graderd.app import create_grader_app, following
     from mock_services.core.db import Database
     from mock_services.core.serving import bind, serve_asgi
 
     db = Database(settings.resolved_database_url)
     db.check()
-    app = create_grader_app(db)
+    app = create_grader_app(db, bank=_bank_or_raise(settings.tasks_dir), token=settings.token())
     sock = bind(settings.graderd_host, settings.graderd_port, setting="SATHACH_GRADERD_PORT")
-    serve_asgi(app, sock, log_level=settings.log_level, port_file=port_file)
+    with following(app.state.grader):
+        serve_asgi(app, sock, log_level=settings.log_level, port_file=port_file)
     return 0

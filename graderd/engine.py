@@ -10,14 +10,14 @@ nearest attempt and what did not match, in Vietnamese.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from graderd.files import FileReadError, text_of
-from graderd.results import ItemResult, Outcome, TaskResult
+from graderd.results import ItemResult, Outcome, TaskResult, tidy
 from graderd.spec.model import TaskSpec
 from graderd.spec.modifiers import Ungradable, Where, show
 from graderd.spec.rubric import EventCheck, EventMatch, Item, SequenceCheck, StateCheck, TimeRef
@@ -54,10 +54,30 @@ class Finding:
     step_binds: dict[str, list[Bound]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class EventIndex:
+    """A candidate's events by verb, and the final state of every object: built once per
+    candidate, shared by the grading of every task on their paper."""
+
+    by_verb: Mapping[str, list[Event]]
+    states: Mapping[str, Mapping[str, Bound]]
+
+    @classmethod
+    def of(cls, events: Iterable[Event]) -> EventIndex:
+        by_verb: dict[str, list[Event]] = {}
+        states: dict[str, dict[str, Bound]] = {}
+        for event in sorted(events, key=lambda event: event.seq):
+            by_verb.setdefault(event.verb, []).append(event)
+            key = event.state_key
+            if key is not None:
+                states.setdefault(key[0], {})[key[1]] = Bound(event.data["after"], event.seq, event.at)
+        return cls(by_verb, states)
+
+
 def grade(
     spec: TaskSpec,
     params: Mapping[str, Any],
-    events: Iterable[Event],
+    events: Iterable[Event] | EventIndex,
     blobs: BlobSource,
     *,
     candidate: Mapping[str, Any] | None = None,
@@ -67,9 +87,10 @@ def grade(
     missing = sorted(name for name in spec.params if name not in params)
     if missing:
         return not_gradable(spec, f"thiếu giá trị tham số {', '.join(missing)} của thí sinh")
-    run = _Run(spec, params, sorted(events, key=lambda event: event.seq), blobs, candidate or {}, tz)
+    index = events if isinstance(events, EventIndex) else EventIndex.of(events)
+    run = _Run(spec, params, index, blobs, candidate or {}, tz)
     items = tuple(run.item(item) for item in spec.rubric)
-    total = sum((item.points for item in items), Decimal(0))
+    total = tidy(sum((item.points for item in items), Decimal(0)))
     reasons = [f"{item.id}: {item.explanation}" for item in items if item.outcome is Outcome.not_gradable]
     return TaskResult(spec.id, min(max(total, Decimal(0)), spec.points), spec.points, items, "; ".join(reasons))
 
@@ -99,7 +120,7 @@ class _Run:
         self,
         spec: TaskSpec,
         params: Mapping[str, Any],
-        events: Sequence[Event],
+        index: EventIndex,
         blobs: BlobSource,
         candidate: Mapping[str, Any],
         tz: ZoneInfo,
@@ -107,16 +128,14 @@ class _Run:
         self.tz = tz
         self.context = spec.context(params, candidate)
         self.blobs = blobs
-        self.by_verb: dict[str, list[Event]] = {}
-        self.states: dict[str, dict[str, Bound]] = {}
-        for event in events:
-            self.by_verb.setdefault(event.verb, []).append(event)
-            key = event.state_key
-            if key is not None:
-                self.states.setdefault(key[0], {})[key[1]] = Bound(event.data["after"], event.seq, event.at)
+        self.by_verb = index.by_verb
+        self.states = index.states
         self.bindings: dict[str, list[Bound]] = {}
         self.current: dict[str, Bound] = {}
         self._rendered: dict[int, Any] = {}
+        self.memo: dict[tuple[int, int], bool] = {}
+        self._pools: dict[tuple[str, str], list[Event]] = {}
+        self.ungradable: set[str] = set()  # bindings of items that could not be graded
         self._texts: dict[str, str] = {}
 
     # -- Scope: what checks consult
@@ -150,6 +169,7 @@ class _Run:
         try:
             finding, parts = self._evaluate(item)
         except Ungradable as exc:
+            self.ungradable.update(item.binds or (item.id,))
             return ItemResult(
                 item.id, item.title, Outcome.not_gradable, Decimal(0), _max(item), item.penalty, (), str(exc)
             )
@@ -188,6 +208,8 @@ class _Run:
         first that holds wins, else the nearest miss is reported."""
         names = sorted(item.references)
         for name in names:
+            if name in self.ungradable:
+                raise Ungradable(f"mục “{name}” mà mục này đối chiếu không chấm được")
             if not self.bindings.get(name):
                 return Finding(False, [], f"Chưa có kết quả của mục “{name}” để đối chiếu (mục đó chưa đạt).")
         best: Finding | None = None
@@ -216,10 +238,15 @@ class _Run:
 
     def _pool(self, match: EventMatch) -> list[Event]:
         pool = self.by_verb.get(match.verb, [])
-        return pool if match.actor is None else [event for event in pool if event.actor == match.actor]
+        if match.actor is None:
+            return pool
+        key = (match.verb, match.actor)
+        if key not in self._pools:
+            self._pools[key] = [event for event in pool if event.actor == match.actor]
+        return self._pools[key]
 
     def _matches(self, event: Event, where: Where) -> bool:
-        return all(condition.test(event.root, self).ok for condition in where.conditions)
+        return where.matches(event.root, self)
 
     def _in_time(self, event: Event, after: TimeRef | None, before: TimeRef | None) -> str | None:
         """None when the event is where the check wants it in time, else why not."""
@@ -264,12 +291,13 @@ class _Run:
         if not pool:
             who = "" if match.actor is None else f" của {_ACTOR_NAMES.get(match.actor, match.actor)}"
             return Finding(False, [], f"Không có sự kiện {match.verb} nào{who}.")
-        best_event, best_verdicts, best_score = pool[-1], [], -1
+        conditions = match.where.conditions
+        best_event, best_score = pool[-1], -1
         for event in reversed(pool):  # the latest attempt wins a tie: it is what the candidate left
-            verdicts = [condition.test(event.root, self) for condition in match.where.conditions]
-            score = sum(verdict.ok for verdict in verdicts)
+            score = sum(condition.holds(event.root, self) for condition in conditions)
             if score > best_score:
-                best_event, best_verdicts, best_score = event, verdicts, score
+                best_event, best_score = event, score
+        best_verdicts = [condition.test(best_event.root, self) for condition in conditions]
         misses = [
             f"{condition.shown}: {verdict.why}"
             for condition, verdict in zip(match.where.conditions, best_verdicts, strict=True)
@@ -277,6 +305,8 @@ class _Run:
         ]
         if not misses and check is not None:
             misses.append(self._in_time(best_event, check.after, check.before) or "")
+        if not any(misses):
+            misses = ["không theo đúng thứ tự hoặc thời hạn"]
         hits = [
             condition.shown
             for condition, verdict in zip(match.where.conditions, best_verdicts, strict=True)
@@ -402,7 +432,7 @@ _ACTOR_NAMES = {"candidate": "thí sinh", "system": "hệ thống", "proctor": "
 
 
 def _holds(where: Where, root: Any, scope: _Run) -> bool:
-    return all(condition.test(root, scope).ok for condition in where.conditions)
+    return where.matches(root, scope)
 
 
 def _max(item: Item) -> Decimal:

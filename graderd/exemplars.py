@@ -60,7 +60,10 @@ def run_exemplar(task: TaskSpec, exemplar: Exemplar) -> ExemplarRun:
     if problems:
         return ExemplarRun(task, exemplar, None, tuple(str(problem) for problem in problems.found))
     params = task.example_params(exemplar.params)
-    result = grade(task, params, events, FolderBlobs(task.folder), candidate=exemplar.candidate)
+    try:
+        result = grade(task, params, events, FolderBlobs(task.folder), candidate=exemplar.candidate)
+    except (ValueError, TypeError) as exc:  # a param value of the wrong kind in the exemplar
+        return ExemplarRun(task, exemplar, None, (f"cannot grade with the exemplar's params {params}: {exc}",))
     failures = []
     if result.points != exemplar.expect_points:
         failures.append(f"earned {result.points} points, the exemplar expects {exemplar.expect_points}")

@@ -10,6 +10,11 @@ from enum import StrEnum
 from typing import Any
 
 
+def tidy(points: Decimal) -> Decimal:
+    """3.0 → 3, 2.50 → 2.5: points as a grader writes them, never 1E+1."""
+    return points.quantize(Decimal(1)) if points == points.to_integral_value() else points.normalize()
+
+
 class Outcome(StrEnum):
     passed = "passed"
     failed = "failed"

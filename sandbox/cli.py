@@ -283,8 +283,14 @@ def cmd_run(args: argparse.Namespace, settings: RoomSettings) -> int:
     db = _database(settings)
     outcome = catalog.prepare_schema(db)
     print(f"Database {db.display_url}: schema {outcome}.")
-    demo = ensure_demo(db, settings=settings, now=utcnow()) if args.demo else None
-    db.dispose()
+    try:
+        demo = ensure_demo(db, settings=settings, now=utcnow()) if args.demo else None
+    except KeyboardInterrupt:
+        # Ctrl-C while the demo is being made: its transaction rolls back, nothing is half made.
+        print("Room stopped.", flush=True)
+        return 0
+    finally:
+        db.dispose()
     port_check(settings.host, settings.port, setting="SATHACH_PORT")
     port_check(settings.smtp_host, settings.smtp_port, setting="SATHACH_SMTP_PORT")
     port_check(settings.graderd_host, settings.graderd_port, setting="SATHACH_GRADERD_PORT")
@@ -307,6 +313,15 @@ def _reset(settings: RoomSettings) -> None:
     print(f"Reset: the room's data under {settings.data_dir} was deleted.")
 
 
+def _grader_token_line() -> str:
+    from graderd.settings import GraderSettings
+
+    grader = GraderSettings()
+    if grader.grader_token is not None:
+        return "mã truy cập: SATHACH_GRADER_TOKEN"
+    return f"mã truy cập {grader.token()}"
+
+
 def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: DemoRoom | None) -> None:
     room = f"http://{settings.host}:{ports['room']}"
     lines = [
@@ -315,7 +330,7 @@ def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: DemoRoom 
         f"  Phòng thi (candidates):   {room}/",
         f"  Giám thị (proctor):       {room}/giam-thi/",
         f"  SMTP listener:            {settings.smtp_host}:{ports['smtp']}",
-        f"  graderd:                  http://{settings.graderd_host}:{ports['graderd']}/health",
+        f"  graderd (người chấm):     http://{settings.graderd_host}:{ports['graderd']}/  {_grader_token_line()}",
     ]
     if demo is not None:
         state = "created" if demo.created else ("restarted from now" if demo.restarted else "reused")

@@ -16,8 +16,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graderd.spec.model import EXAMPLE_CANDIDATE, Exemplar, SetupStep, TaskSpec, render_tree
-from graderd.spec.params import Param, parse_params
+from graderd.spec.model import EXAMPLE_CANDIDATE, EXAMPLE_DAY, Exemplar, SetupStep, TaskSpec, render_tree
+from graderd.spec.params import Param, parse_params, seeded_random
 from graderd.spec.problems import Mark, Problems, did_you_mean
 from graderd.spec.rubric import Item, RubricParser
 from graderd.spec.shape import check_kind, keys_of, points_of
@@ -109,6 +109,9 @@ def _load(path: Path, problems: Problems, *, shown_as: str, traces: bool = True)
     )
     if len(problems.found) > before or instructions is None or points is None:
         return None, None
+    _check_draws(params, problems)
+    if len(problems.found) > before:
+        return None, None
     task = TaskSpec(
         id=task_id,
         title=keys["title"].value,
@@ -193,6 +196,18 @@ class _MarkedDict(dict[str, Any]):
     def __init__(self, values: dict[str, Any], node: Node) -> None:
         super().__init__(values)
         self.node = node
+
+
+def _check_draws(params: Mapping[str, Param], problems: Problems) -> None:
+    """Every param drawn a few times with example seeds: arguments a kind cannot draw from
+    (a lowercase issuer, a range from 0) are the author's error now, not on exam day."""
+    for name, param in params.items():
+        for seed in range(3):
+            try:
+                param.draw(seeded_random(seed, "EXAMPLE", "validate", name), EXAMPLE_DAY)
+            except (ValueError, TypeError, IndexError) as exc:
+                problems.add(param.mark, f"param {name!r} cannot be drawn: {exc}")
+                break
 
 
 def _check_setup_arguments(task: TaskSpec, problems: Problems) -> None:

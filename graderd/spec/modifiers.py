@@ -47,6 +47,7 @@ class Scope(Protocol):
     """What evaluating a check may consult besides the value itself."""
 
     tz: ZoneInfo
+    memo: dict[tuple[int, int], bool]  # (condition key, id of the record) → holds, within one grading
 
     def render(self, template: Template) -> Any: ...
 
@@ -128,8 +129,13 @@ def show(value: Any) -> str:
 
 
 class Matcher(ABC):
+    """A check on one value. ``holds`` answers fast (grading); ``test`` also says why (evidence)."""
+
     @abstractmethod
     def test(self, actual: Any, scope: Scope, root: Any) -> Verdict: ...
+
+    def holds(self, actual: Any, scope: Scope, root: Any) -> bool:
+        return self.test(actual, scope, root).ok
 
 
 _TEXT_VERBS = {
@@ -156,6 +162,9 @@ class TextCompare(Matcher):
                 False, f"{show(actual)} chưa đủ giống {show(expected)} (cần ≥ {self.options.similarity:.0%})"
             )
         return Verdict(ok, f"{show(actual)} {yes if ok else no} {show(expected)}")
+
+    def holds(self, actual: Any, scope: Scope, root: Any) -> bool:
+        return self._holds(actual, self.value.resolve(scope, root), scope.tz)
 
     def _holds(self, actual: Any, expected: Any, tz: ZoneInfo) -> bool:
         if actual is MISSING:
@@ -240,6 +249,12 @@ class Each(Matcher):
     quantifier: str
     inner: Matcher
 
+    def holds(self, actual: Any, scope: Scope, root: Any) -> bool:
+        if not isinstance(actual, list):
+            return False
+        check = any if self.quantifier == "any" else all
+        return check(self.inner.holds(item, scope, root) for item in actual)
+
     def test(self, actual: Any, scope: Scope, root: Any) -> Verdict:
         if not isinstance(actual, list):
             return Verdict(False, f"{show(actual)} không phải danh sách")
@@ -260,6 +275,9 @@ class Each(Matcher):
 @dataclass(frozen=True, slots=True)
 class Not(Matcher):
     inner: Matcher
+
+    def holds(self, actual: Any, scope: Scope, root: Any) -> bool:
+        return not self.inner.holds(actual, scope, root)
 
     def test(self, actual: Any, scope: Scope, root: Any) -> Verdict:
         verdict = self.inner.test(actual, scope, root)
@@ -300,6 +318,9 @@ class FileCheck(Matcher):
 class AllOf(Matcher):
     parts: tuple[Matcher, ...]
 
+    def holds(self, actual: Any, scope: Scope, root: Any) -> bool:
+        return all(part.holds(actual, scope, root) for part in self.parts)
+
     def test(self, actual: Any, scope: Scope, root: Any) -> Verdict:
         whys = []
         for part in self.parts:
@@ -314,7 +335,10 @@ class AllOf(Matcher):
 class Condition:
     path: Path
     matcher: Matcher
-    mark: Mark
+    mark: Mark = field(compare=False)
+    # The same condition written in several items (``data.after.to: {contains: …}``) shares one
+    # key, so a grading evaluates it once per record; None when it compares with a binding.
+    key: int | None = field(default=None, compare=False)
 
     @property
     def shown(self) -> str:
@@ -322,6 +346,9 @@ class Condition:
 
     def test(self, root: Any, scope: Scope) -> Verdict:
         return self.matcher.test(lookup(root, self.path), scope, root)
+
+    def holds(self, root: Any, scope: Scope) -> bool:
+        return self.matcher.holds(lookup(root, self.path), scope, root)
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,6 +360,24 @@ class Where(Matcher):
 
     def verdicts(self, root: Any, scope: Scope) -> list[Verdict]:
         return [condition.test(root, scope) for condition in self.conditions]
+
+    def matches(self, root: Any, scope: Scope) -> bool:
+        memo = scope.memo
+        for condition in self.conditions:
+            if condition.key is None:
+                if not condition.holds(root, scope):
+                    return False
+                continue
+            slot = (condition.key, id(root))
+            held = memo.get(slot)
+            if held is None:
+                held = memo[slot] = condition.holds(root, scope)
+            if not held:
+                return False
+        return True
+
+    def holds(self, actual: Any, scope: Scope, root: Any) -> bool:
+        return self.matches(actual, scope)
 
     def test(self, actual: Any, scope: Scope, root: Any) -> Verdict:
         for condition in self.conditions:
@@ -411,8 +456,19 @@ def compile_where(node: Node, compiler: Compiler, *, what: str) -> Where:
             continue
         if compiler.check_path is not None:
             compiler.check_path(path, mark)
-        conditions.append(Condition(path, compile_matcher(value, compiler), mark))
+        matcher = compile_matcher(value, compiler)
+        conditions.append(Condition(path, matcher, mark, _condition_key(path, matcher)))
     return Where(tuple(conditions))
+
+
+_CONDITION_KEYS: dict[str, int] = {}
+
+
+def _condition_key(path: Path, matcher: Matcher) -> int | None:
+    written = f"{path!r}:{matcher!r}"
+    if "FieldRef(" in written:
+        return None
+    return _CONDITION_KEYS.setdefault(written, len(_CONDITION_KEYS))
 
 
 def compile_matcher(node: Node, compiler: Compiler) -> Matcher:

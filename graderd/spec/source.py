@@ -118,6 +118,9 @@ def _convert(node: yaml.Node, name: str, problems: Problems) -> Node:
     if isinstance(node, SequenceNode):
         return Node([_convert(item, name, problems) for item in node.value], mark)
     assert isinstance(node, ScalarNode)
+    if node.style in ("|", ">"):
+        # A block scalar's text starts on the line below its indicator: that is where its line 1 is.
+        mark = Mark(name, node.start_mark.line + 2, 1)
     try:
         return Node(SafeConstructor().construct_object(node), mark)
     except yaml.constructor.ConstructorError as exc:

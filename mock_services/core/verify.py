@@ -96,6 +96,25 @@ def verify_log(conn: Connection, *, candidate_id: int | None = None) -> VerifyRe
     return VerifyReport(chains=chains, events=total, breaks=breaks)
 
 
+def chain_break(conn: Connection, candidate_id: int, chain: list[EventRecord]) -> ChainBreak | None:
+    """The first broken link of one candidate's chain, already read in ``seq`` order (so that a
+    reader who needs the events too, such as graderd, reads them once)."""
+    row = conn.execute(
+        select(candidates.c.exam_id, candidates.c.so_bao_danh).where(candidates.c.id == candidate_id)
+    ).one()
+    head_row = conn.execute(
+        select(chain_heads.c.last_seq, chain_heads.c.last_hash, chain_heads.c.length).where(
+            chain_heads.c.candidate_id == candidate_id
+        )
+    ).one_or_none()
+    head = None if head_row is None else _Head(head_row.last_seq, head_row.last_hash, head_row.length)
+    found = first_break(chain, genesis(row.exam_id, candidate_id), head, exam_id=row.exam_id)
+    if found is None:
+        return None
+    seq, kind, message = found
+    return ChainBreak(candidate_id, row.so_bao_danh, seq, kind, message)
+
+
 def first_break(
     chain: list[EventRecord], start: str, head: _Head | None, *, exam_id: int | None = None
 ) -> tuple[int | None, BreakKind, str] | None:

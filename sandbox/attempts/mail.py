@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from mock_services.mail import mailbox
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from mock_services.core.blobs import BlobStore
+from mock_services.mail import domain, mailbox
+from mock_services.mail import store as mail_store
+from mock_services.mail.events import AttachmentOpened, LinkClicked
+from mock_services.mail.folders import USER, Location
 from mock_services.mail.mailbox import Outgoing
+from mock_services.mail.mime import Attachment
+from mock_services.mail.sanitize import linkify_text, sanitize_html
+from mock_services.mail.web import INLINE_TYPES
 from sandbox.recording import RECORDER, Attempt
 
 ORGANISERS = "bantochuc@sonoivu.cantho.egov.test"
+FIXTURES = Path(__file__).resolve().parents[2] / "tasks" / "mail" / "fixtures"
 
 
 @RECORDER.attempt("mail.send-report", "full.jsonl")
@@ -52,3 +64,322 @@ def send_report_without_cc_or_file(attempt: Attempt) -> None:
 def send_report_not_at_all(attempt: Attempt) -> None:
     """Reads the office's mail and stops there."""
     mailbox.open_message(attempt.conn, attempt.candidate, attempt.message("chuyển đổi số"), attempt.acting())
+
+
+# --- Helpers: what a page does besides calling mailbox (read_message's links, an attachment's download)
+
+
+def open_attachment(attempt: Attempt, message: mail_store.Message, index: int, *, download: bool) -> Attachment:
+    """Xem or Tải về: logged as the attachment route logs it; the bytes the browser gets."""
+    found = message.attachments[index]
+    inline = not download and found["content_type"] in INLINE_TYPES
+    event = AttachmentOpened(name=found["name"], sha256=found["sha256"], disposition="view" if inline else "download")
+    mailbox.emit(attempt.conn, attempt.candidate, attempt.acting(), event, str(message.id))
+    data = BlobStore(attempt.settings.blob_max_bytes).get(attempt.conn, found["sha256"])
+    return Attachment(name=found["name"], content_type=found["content_type"], data=data)
+
+
+def click_link(attempt: Attempt, message: mail_store.Message, position: int) -> None:
+    """A click on the ``position``-th link of the body, as the reading page numbers and logs it."""
+    links: list[tuple[str, str]] = []
+
+    def rewrite(url: str, text: str) -> str:
+        if not url.lower().startswith("mailto:"):
+            links.append((url, text))
+        return "#"
+
+    if message.html_body is not None:
+        sanitize_html(message.html_body, rewrite)
+    else:
+        linkify_text(message.text_body, rewrite)
+    url, text = links[position - 1]
+    event = LinkClicked(url=url, text=text, link=position)
+    mailbox.emit(attempt.conn, attempt.candidate, attempt.acting(), event, str(message.id))
+
+
+def _answer_prefill(attempt: Attempt, original: mail_store.Message) -> tuple[str, str]:
+    """The signature block and the original's time, as the compose form fills them in."""
+    signature = mail_store.get_settings(attempt.conn, attempt.candidate.id).signature
+    block = f"\n\n-- \n{signature}" if signature.strip() else ""
+    when = original.date.astimezone(ZoneInfo(attempt.settings.timezone)).strftime("%H:%M ngày %d/%m/%Y")
+    return block, when
+
+
+def reply_body(attempt: Attempt, original: mail_store.Message, typed: str) -> str:
+    """What Trả lời leaves in the body (the signature, the quoted original) with ``typed`` on top."""
+    block, when = _answer_prefill(attempt, original)
+    return typed + block + domain.quoted_reply(original, when)
+
+
+def forward_body(attempt: Attempt, original: mail_store.Message, typed: str) -> str:
+    """What Chuyển tiếp leaves in the body (the signature, the forwarded original) with ``typed`` on top."""
+    block, when = _answer_prefill(attempt, original)
+    return typed + block + domain.forwarded_body(original, when)
+
+
+def fixture(name: str) -> bytes:
+    """A file on the candidate's own computer (not from the mailbox)."""
+    return (FIXTURES / name).read_bytes()
+
+
+# --- mail.forward-invitation
+
+INVITATION = "Giấy mời họp giao ban"
+
+
+@RECORDER.attempt("mail.forward-invitation", "full.jsonl")
+def forward_invitation_in_full(attempt: Attempt) -> None:
+    """Opens the invitation, Chuyển tiếp to the colleague with the note, the PDF kept."""
+    colleague = attempt.params["colleague"]
+    invitation = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(INVITATION), attempt.acting())
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=[colleague["email"]],
+            cc=[],
+            bcc=[],
+            subject=domain.forward_subject(invitation.subject),
+            body=forward_body(attempt, invitation, f"Đề nghị đồng chí {colleague['name']} dự họp thay."),
+            kind="forward",
+            original=invitation,
+            kept=list(invitation.attachments),
+        ),
+        attempt.acting(),
+    )
+
+
+@RECORDER.attempt("mail.forward-invitation", "no-note-no-attachment.jsonl")
+def forward_invitation_bare(attempt: Attempt) -> None:
+    """Forwards to the right colleague, but unticks the PDF and writes nothing above the original."""
+    colleague = attempt.params["colleague"]
+    invitation = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(INVITATION), attempt.acting())
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=[colleague["email"]],
+            cc=[],
+            bcc=[],
+            subject=domain.forward_subject(invitation.subject),
+            body=forward_body(attempt, invitation, ""),
+            kind="forward",
+            original=invitation,
+            kept=[],
+        ),
+        attempt.acting(),
+    )
+
+
+@RECORDER.attempt("mail.forward-invitation", "new-message.jsonl")
+def forward_invitation_as_new_message(attempt: Attempt) -> None:
+    """Downloads the PDF and sends it in a new message (Soạn thư), not as a forward of the invitation."""
+    colleague = attempt.params["colleague"]
+    invitation = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(INVITATION), attempt.acting())
+    pdf = open_attachment(attempt, invitation, 0, download=True)
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=[colleague["email"]],
+            cc=[],
+            bcc=[],
+            subject="Giấy mời họp giao ban",
+            body=f"Đề nghị đồng chí {colleague['name']} dự họp thay.",
+            uploads=[pdf],
+        ),
+        attempt.acting(),
+    )
+
+
+# --- mail.organise-folders
+
+CONTEST_FOLDER = "Hội thi CĐS 2026"
+CONTEST_MAILS = ("Kế hoạch tổ chức Hội thi", "Thông báo lịch thi", "Danh sách thí sinh")
+
+
+def organise(attempt: Attempt, folder_name: str, subjects: tuple[str, ...], flag: tuple[str, ...]) -> None:
+    """Thư mục mới, then Chuyển of the ticked messages, then Gắn cờ from the folder's list."""
+    folder = mailbox.create_folder(attempt.conn, attempt.candidate, folder_name, attempt.acting())
+    target = Location(USER, folder.id)
+    for subject in subjects:
+        mailbox.move(attempt.conn, attempt.candidate, attempt.message(subject), target, attempt.acting())
+    for subject in flag:
+        message = attempt.message(subject, folder=target.key)
+        mailbox.set_flag(attempt.conn, attempt.candidate, message, "flagged", True, attempt.acting())
+
+
+@RECORDER.attempt("mail.organise-folders", "full.jsonl")
+def organise_folders_in_full(attempt: Attempt) -> None:
+    mailbox.open_message(attempt.conn, attempt.candidate, attempt.message("Thông báo lịch thi"), attempt.acting())
+    organise(attempt, CONTEST_FOLDER, CONTEST_MAILS, flag=("Thông báo lịch thi",))
+
+
+@RECORDER.attempt("mail.organise-folders", "folder-name-without-accents.jsonl")
+def organise_folders_without_accents(attempt: Attempt) -> None:
+    """Everything right but the folder's name, typed without diacritics."""
+    organise(attempt, "Hoi thi CDS 2026", CONTEST_MAILS, flag=("Thông báo lịch thi",))
+
+
+@RECORDER.attempt("mail.organise-folders", "wrong-mail-moved.jsonl")
+def organise_folders_with_the_wrong_mail(attempt: Attempt) -> None:
+    """Takes the office's Lịch công tác for one of the three, and flags it too."""
+    chosen = ("Kế hoạch tổ chức Hội thi", "Thông báo lịch thi", "Lịch công tác tuần")
+    organise(attempt, CONTEST_FOLDER, chosen, flag=("Thông báo lịch thi", "Lịch công tác tuần"))
+
+
+@RECORDER.attempt("mail.organise-folders", "nothing.jsonl")
+def organise_folders_not_at_all(attempt: Attempt) -> None:
+    """Reads the three mails and leaves them where they are."""
+    for subject in CONTEST_MAILS:
+        mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(subject), attempt.acting())
+
+
+# --- mail.phishing
+
+QUOTA_PHISH = "Hộp thư của bạn sắp đầy"
+EXE_PHISH = "HỎA TỐC"
+TRAINING = "Thông báo tập huấn kỹ năng an toàn thông tin"
+
+
+@RECORDER.attempt("mail.phishing", "full.jsonl")
+def phishing_in_full(attempt: Attempt) -> None:
+    """Reads everything; opens only the legitimate PDF and link; reports one fake, junks the other."""
+    conn, candidate = attempt.conn, attempt.candidate
+    training = mailbox.open_message(conn, candidate, attempt.message(TRAINING), attempt.acting())
+    open_attachment(attempt, training, 0, download=False)
+    click_link(attempt, training, 1)
+    quota = mailbox.open_message(conn, candidate, attempt.message(QUOTA_PHISH), attempt.acting())
+    note = "Thư giả mạo: gửi từ tên miền cantho-gov.vn, liên kết dẫn tới trang xác thực giả."
+    mailbox.report_phishing(conn, candidate, quota, note, attempt.acting())
+    exe = mailbox.open_message(conn, candidate, attempt.message(EXE_PHISH), attempt.acting())
+    mailbox.mark_junk(conn, candidate, exe, True, attempt.acting())
+    for subject in ("số liệu hồ sơ một cửa", "kinh tế số", "Vì người nghèo"):
+        mailbox.open_message(conn, candidate, attempt.message(subject), attempt.acting())
+
+
+@RECORDER.attempt("mail.phishing", "clicked-and-junked-legitimate.jsonl")
+def phishing_half_safe(attempt: Attempt) -> None:
+    """Clicks the fake link before seeing the warning, then reports that mail; junks the union's
+    appeal for money as spam; leaves the .exe mail in the inbox."""
+    conn, candidate = attempt.conn, attempt.candidate
+    quota = mailbox.open_message(conn, candidate, attempt.message(QUOTA_PHISH), attempt.acting())
+    click_link(attempt, quota, 1)
+    mailbox.report_phishing(conn, candidate, quota, "", attempt.acting())
+    mailbox.open_message(conn, candidate, attempt.message(EXE_PHISH), attempt.acting())
+    mailbox.mark_junk(conn, candidate, attempt.message("Vì người nghèo"), True, attempt.acting())
+
+
+@RECORDER.attempt("mail.phishing", "fell-for-both.jsonl")
+def phishing_fallen_for(attempt: Attempt) -> None:
+    """Downloads the "urgent" attachment and follows the link to "verify" the mailbox."""
+    conn, candidate = attempt.conn, attempt.candidate
+    exe = mailbox.open_message(conn, candidate, attempt.message(EXE_PHISH), attempt.acting())
+    open_attachment(attempt, exe, 0, download=True)
+    quota = mailbox.open_message(conn, candidate, attempt.message(QUOTA_PHISH), attempt.acting())
+    click_link(attempt, quota, 1)
+
+
+# --- mail.signature-out-of-office
+
+
+def typed_day(iso: str) -> str:
+    """A date as the candidate types it in Tùy chọn: 27/11/2026."""
+    return date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def save_out_of_office(attempt: Attempt, *, enabled: bool, start: str, end: str, message: str) -> None:
+    """Ra khỏi văn phòng › Lưu: the typed dates read as the options route reads them."""
+    first, last = domain.parse_day(start), domain.parse_day(end)
+    value = domain.OutOfOffice(
+        enabled=enabled,
+        start=first.isoformat() if first else "",
+        end=last.isoformat() if last else "",
+        subject="Trả lời tự động: đang đi học",
+        message=message,
+    )
+    mailbox.save_out_of_office(attempt.conn, attempt.candidate, value, attempt.acting())
+
+
+@RECORDER.attempt("mail.signature-out-of-office", "full.jsonl")
+def signature_and_out_of_office_in_full(attempt: Attempt) -> None:
+    who, params = attempt.candidate, attempt.params
+    signature = f"{who.ho_ten}\n{who.chuc_vu}\n{who.don_vi}\nĐT: {params['phone']}"
+    mailbox.save_signature(attempt.conn, who, signature, attempt.acting())
+    start, end = typed_day(params["course_start"]), typed_day(params["course_end"])
+    message = f"Tôi đang tham dự lớp bồi dưỡng từ ngày {start} đến ngày {end}; tôi sẽ trả lời thư sau ngày {end}."
+    save_out_of_office(attempt, enabled=True, start=start, end=end, message=message)
+
+
+@RECORDER.attempt("mail.signature-out-of-office", "no-phone-wrong-end.jsonl")
+def signature_without_phone_and_one_day_off(attempt: Attempt) -> None:
+    """A signature without the phone number; the reply ends on the course's first day."""
+    who, params = attempt.candidate, attempt.params
+    mailbox.save_signature(attempt.conn, who, f"{who.ho_ten}\n{who.chuc_vu} – {who.don_vi}", attempt.acting())
+    start = typed_day(params["course_start"])
+    message = "Tôi đang đi học, sẽ trả lời thư của đồng chí khi trở lại cơ quan."
+    save_out_of_office(attempt, enabled=True, start=start, end=start, message=message)
+
+
+@RECORDER.attempt("mail.signature-out-of-office", "not-switched-on.jsonl")
+def signature_name_only_reply_off(attempt: Attempt) -> None:
+    """Only the name as signature; the reply's dates and text typed but Bật left unticked."""
+    who, params = attempt.candidate, attempt.params
+    mailbox.save_signature(attempt.conn, who, who.ho_ten, attempt.acting())
+    start, end = typed_day(params["course_start"]), typed_day(params["course_end"])
+    save_out_of_office(attempt, enabled=False, start=start, end=end, message="Tôi đang đi học.")
+
+
+# --- mail.reply-with-attachment
+
+PLAN = "Kế hoạch chuyển đổi số năm 2026 của UBND phường"
+PLAN_REQUEST = "Xin tệp Kế hoạch chuyển đổi số"
+
+
+def reply_to_request(attempt: Attempt, typed: str, uploads: list[Attachment]) -> None:
+    """Opens the request, Trả lời (To filled with the sender), the body on top of the quote."""
+    request = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN_REQUEST), attempt.acting())
+    to, cc = domain.reply_recipients(request, attempt.candidate.email, everyone=False)
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=to,
+            cc=cc,
+            bcc=[],
+            subject=domain.reply_subject(request.subject),
+            body=reply_body(attempt, request, typed),
+            kind="reply",
+            original=request,
+            uploads=uploads,
+        ),
+        attempt.acting(),
+    )
+
+
+@RECORDER.attempt("mail.reply-with-attachment", "full.jsonl")
+def reply_with_attachment_in_full(attempt: Attempt) -> None:
+    """Downloads the plan from the office's mail, then replies to the colleague with it attached."""
+    plan = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN), attempt.acting())
+    downloaded = open_attachment(attempt, plan, 0, download=True)
+    typed = "Chào đồng chí,\nTôi gửi đồng chí tệp Kế hoạch chuyển đổi số năm 2026 đính kèm.\nTrân trọng."
+    reply_to_request(attempt, typed, [downloaded])
+
+
+@RECORDER.attempt("mail.reply-with-attachment", "forgot-attachment.jsonl")
+def reply_without_attachment(attempt: Attempt) -> None:
+    reply_to_request(attempt, "Chào đồng chí,\nTôi gửi đồng chí kế hoạch như đề nghị.\nTrân trọng.", [])
+
+
+@RECORDER.attempt("mail.reply-with-attachment", "wrong-file-empty-body.jsonl")
+def reply_with_the_wrong_file(attempt: Attempt) -> None:
+    """Attaches another report from the computer and writes nothing above the quote."""
+    wrong = Attachment(name="BaoCao_CDS_2026.pdf", content_type="application/pdf", data=fixture("BaoCao_CDS_2026.pdf"))
+    reply_to_request(attempt, "", [wrong])
+
+
+@RECORDER.attempt("mail.reply-with-attachment", "nothing.jsonl")
+def reply_not_at_all(attempt: Attempt) -> None:
+    """Reads the request and the office's mail, sends nothing."""
+    mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN_REQUEST), attempt.acting())
+    mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN), attempt.acting())

@@ -15,10 +15,12 @@ from mock_services.core.migrations import SchemaError
 from tests.support.live import graderd_server, room_env
 from tests.support.room import EXAM_START, seed_exam
 
+TOKEN = "grader-token-for-the-tests-0123456789"
+
 
 def test_health_reports_the_log_head(sqlite_db: Database) -> None:
     seed_exam(sqlite_db, now=EXAM_START - timedelta(hours=1))
-    with TestClient(create_grader_app(sqlite_db)) as client:
+    with TestClient(create_grader_app(sqlite_db, bank=[], token=TOKEN)) as client:
         body = client.get("/health").json()
     assert body["ok"] is True
     assert body["service"] == "graderd"
@@ -27,7 +29,7 @@ def test_health_reports_the_log_head(sqlite_db: Database) -> None:
 
 
 def test_health_says_503_when_the_database_goes_away(tmp_path: Path, sqlite_db: Database) -> None:
-    app = create_grader_app(sqlite_db)
+    app = create_grader_app(sqlite_db, bank=[], token=TOKEN)
     sqlite_db.dispose()
     for name in ("room.db", "room.db-wal", "room.db-shm"):
         (tmp_path / name).unlink(missing_ok=True)
@@ -40,7 +42,7 @@ def test_health_says_503_when_the_database_goes_away(tmp_path: Path, sqlite_db: 
 
 def test_graderd_refuses_a_database_without_the_schema(tmp_path: Path) -> None:
     with pytest.raises(SchemaError, match="init-db"):
-        create_grader_app(Database(f"sqlite:///{tmp_path / 'empty.db'}"))
+        create_grader_app(Database(f"sqlite:///{tmp_path / 'empty.db'}"), bank=[], token=TOKEN)
 
 
 @pytest.mark.live

@@ -1,0 +1,116 @@
+"""The score table of an exam: a row per candidate, a column per task of the paper, the total.
+
+Built from the stored results; a task not graded yet, or not gradable, shows no points and
+says why, so that a missing score is never read as a zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Connection
+
+from graderd.results import tidy
+from graderd.store import StoredResult, results_of_exam
+from mock_services.core.accounts import Candidate, candidates_of_exam
+from mock_services.core.exams import Exam, assignments_for, get_exam
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    task_id: str
+    title: str
+    max_points: Decimal
+    result: StoredResult | None
+
+    @property
+    def points(self) -> Decimal | None:
+        return self.result.points if self.result is not None and self.result.gradable else None
+
+    @property
+    def note(self) -> str:
+        if self.result is None:
+            return "chưa chấm"
+        if not self.result.gradable:
+            return f"không chấm được: {self.result.result.get('reason', '')}"
+        return ""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    candidate: Candidate
+    cells: tuple[Cell, ...]
+
+    @property
+    def total(self) -> Decimal | None:
+        """The practical points, or None while any task lacks a trustworthy score."""
+        if any(cell.points is None for cell in self.cells):
+            return None
+        return sum((cell.points for cell in self.cells if cell.points is not None), Decimal(0))
+
+    @property
+    def max_points(self) -> Decimal:
+        return sum((cell.max_points for cell in self.cells), Decimal(0))
+
+    @property
+    def note(self) -> str:
+        return "; ".join(f"{cell.task_id}: {cell.note}" for cell in self.cells if cell.note)
+
+    def as_json(self) -> dict[str, Any]:
+        c = self.candidate
+        return {
+            "candidate_id": c.id,
+            "so_bao_danh": c.so_bao_danh,
+            "ho_ten": c.ho_ten,
+            "chuc_vu": c.chuc_vu,
+            "don_vi": c.don_vi,
+            "tasks": [
+                {
+                    "task_id": cell.task_id,
+                    "title": cell.title,
+                    "points": None if cell.points is None else str(cell.points),
+                    "max_points": str(cell.max_points),
+                    "note": cell.note,
+                }
+                for cell in self.cells
+            ],
+            "total": None if self.total is None else str(self.total),
+            "max_points": str(self.max_points),
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreTable:
+    exam: Exam
+    rows: tuple[Row, ...]
+
+    @property
+    def task_columns(self) -> list[tuple[str, str]]:
+        """(task id, title) of every task on any paper, in paper order."""
+        seen: dict[str, str] = {}
+        for row in self.rows:
+            for cell in row.cells:
+                seen.setdefault(cell.task_id, cell.title)
+        return list(seen.items())
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "exam": {"id": self.exam.id, "name": self.exam.name, "starts_at": self.exam.starts_at.isoformat()},
+            "candidates": [row.as_json() for row in self.rows],
+        }
+
+
+def score_table(conn: Connection, exam_id: int) -> ScoreTable:
+    exam = get_exam(conn, exam_id)
+    stored = {(r.candidate_id, r.task_id): r for r in results_of_exam(conn, exam_id)}
+    rows = []
+    for candidate in candidates_of_exam(conn, exam_id):
+        cells = tuple(
+            Cell(a.task_id, a.title, tidy(a.points), stored.get((candidate.id, a.task_id)))
+            for a in assignments_for(conn, candidate.id)
+        )
+        rows.append(Row(candidate, cells))
+    return ScoreTable(exam, tuple(rows))

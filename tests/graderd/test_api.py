@@ -1,0 +1,169 @@
+"""The grader API in-process: the demo room graded, scores and evidence, exports, regrade with a
+dry run, the daemon following the log, and nothing without the grader token."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+import pytest
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+
+from graderd.app import create_grader_app
+from graderd.daemon import Grader
+from graderd.settings import BANK
+from graderd.spec.load import load_bank
+from graderd.store import results_of_exam
+from mock_services.core.db import Database
+from mock_services.core.exams import assignments_for
+from mock_services.core.settings import RoomSettings
+from mock_services.mail import mailbox, store
+from mock_services.mail.folders import Location
+from mock_services.mail.mailbox import Outgoing
+from sandbox import demo
+from sandbox.demo import DemoRoom
+from sandbox.recording import Attempt
+from tests.support.room import EXAM_START
+
+TOKEN = "grader-token-for-the-api-tests-0123456789"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def room(sqlite_db: Database, settings: RoomSettings) -> DemoRoom:
+    return demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
+
+
+@pytest.fixture
+def client(sqlite_db: Database, room: DemoRoom) -> Iterator[TestClient]:
+    app = create_grader_app(sqlite_db, bank=load_bank(BANK), token=TOKEN)
+    with TestClient(app) as client:
+        yield client
+
+
+def grader_of(client: TestClient) -> Grader:
+    grader: Grader = client.app.state.grader  # type: ignore[attr-defined]
+    return grader
+
+
+def send_the_report(db: Database, settings: RoomSettings, room: DemoRoom) -> None:
+    """DEMO01 forwards the office's report to the organisers, the leader in Cc, as the task asks."""
+    candidate = room.credentials[0].candidate
+    with db.write() as conn:
+        params = next(a for a in assignments_for(conn, candidate.id) if a.task_id == "mail.send-report").params
+        attempt = Attempt(conn, candidate, settings, EXAM_START, params)
+        original = next(
+            m
+            for m in store.messages_in(conn, candidate.id, Location("inbox"))
+            if "báo cáo kết quả chuyển đổi số" in m.subject
+        )
+        mailbox.send(
+            conn,
+            candidate,
+            Outgoing(
+                to=["bantochuc@sonoivu.cantho.egov.test"],
+                cc=[params["leader"]["email"]],
+                bcc=[],
+                subject=f"Báo cáo kết quả chuyển đổi số năm 2026 – {candidate.ho_ten}",
+                body="Kính gửi Ban Tổ chức, đơn vị gửi báo cáo.",
+                kind="forward",
+                original=original,
+                kept=list(original.attachments),
+            ),
+            attempt.acting(),
+        )
+
+
+def test_nothing_opens_without_the_grader_token(client: TestClient, room: DemoRoom) -> None:
+    for path in ("/api/exams", f"/api/exams/{room.exam.id}/scores", f"/api/exams/{room.exam.id}/export.csv"):
+        response = client.get(path)
+        assert response.status_code == 401
+        assert response.json()["error"] == "not_authenticated"
+        assert client.get(path, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.post(f"/api/exams/{room.exam.id}/regrade").status_code == 401
+    page = client.get("/ky-thi", follow_redirects=False)
+    assert page.status_code == 303
+    assert "Mã truy cập" in client.get("/").text
+
+
+def test_a_graded_exam_shows_scores_evidence_and_exports(
+    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoRoom
+) -> None:
+    send_the_report(sqlite_db, settings, room)
+    outcome = client.post(f"/api/exams/{room.exam.id}/regrade?dry_run=false", headers=AUTH).json()
+    assert outcome["committed"] is True
+    assert outcome["candidates"] == 3
+
+    detail = client.get(f"/api/exams/{room.exam.id}/candidates/demo01", headers=AUTH).json()
+    report = next(task for task in detail["tasks"] if task["task_id"] == "mail.send-report")
+    assert report["result"]["points"] == "5"
+    assert all(item["outcome"] == "passed" and item["evidence"] for item in report["result"]["items"])
+    assert report["pinned_to"]["log_head_seq"] > 0
+
+    raw = client.get(f"/api/exams/{room.exam.id}/export.csv", headers=AUTH).content
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    column = next(i for i, name in enumerate(rows[0]) if "(mail.send-report)" in name)
+    by_number = {row[0]: row for row in rows[1:]}
+    assert by_number["DEMO01"][column] == "5"
+    assert by_number["DEMO02"][column] == "0"
+
+    book = load_workbook(io.BytesIO(client.get(f"/api/exams/{room.exam.id}/export.xlsx", headers=AUTH).content))
+    sheet = book.active
+    assert sheet is not None
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert values[1][0] == "DEMO01"
+    assert values[1][column] == 5
+
+    client.post("/", data={"token": TOKEN})
+    page = client.get(f"/ky-thi/{room.exam.id}/thi-sinh/DEMO01").text
+    assert "Đạt" in page
+    assert "Nguyễn Thị Minh Thư" in page
+
+
+def test_a_dry_run_regrade_shows_what_would_change_and_stores_nothing(
+    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoRoom
+) -> None:
+    exam = room.exam.id
+    client.post(f"/api/exams/{exam}/regrade?dry_run=false", headers=AUTH)
+    send_the_report(sqlite_db, settings, room)
+
+    dry = client.post(f"/api/exams/{exam}/regrade?candidate=DEMO01", headers=AUTH).json()
+    assert dry["committed"] is False
+    [change] = [c for c in dry["changes"] if c["task_id"] == "mail.send-report"]
+    assert (change["old_points"], change["new_points"]) == ("0", "5")
+    assert any(item.startswith("sent: failed 0 → passed 1") for item in change["items"])
+    with sqlite_db.read() as conn:
+        stored = {(r.candidate_id, r.task_id): r.points for r in results_of_exam(conn, exam)}
+    assert stored[(room.credentials[0].candidate.id, "mail.send-report")] == 0
+
+    again = client.post(f"/api/exams/{exam}/regrade?candidate=DEMO01&dry_run=false", headers=AUTH).json()
+    assert again["committed"] is True
+    assert client.post(f"/api/exams/{exam}/regrade", headers=AUTH).json()["changes"] == []
+
+
+def test_the_daemon_grades_a_candidate_whose_chain_grows(
+    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoRoom
+) -> None:
+    grader = grader_of(client)
+    assert grader.catch_up() == 3  # every demo candidate, graded on start
+    assert grader.catch_up() == 0  # and not again while nothing changed
+    send_the_report(sqlite_db, settings, room)
+    assert grader.step() == 1  # only DEMO01's chain grew
+    detail = client.get(f"/api/exams/{room.exam.id}/candidates/DEMO01", headers=AUTH).json()
+    report = next(task for task in detail["tasks"] if task["task_id"] == "mail.send-report")
+    assert report["result"]["points"] == "5"
+
+
+def test_unknown_exam_candidate_and_format_are_404_in_the_one_error_shape(client: TestClient, room: DemoRoom) -> None:
+    for path in (
+        "/api/exams/999/scores",
+        f"/api/exams/{room.exam.id}/candidates/NOBODY",
+        f"/api/exams/{room.exam.id}/export.pdf",
+    ):
+        body = client.get(path, headers=AUTH).json()
+        assert body["ok"] is False
+        assert body["status"] == 404
+        assert body["message"]
