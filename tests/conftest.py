@@ -121,3 +121,9 @@ def browser_type_launch_args() -> dict[str, Any]:
             "--no-first-run",
         ],
     }
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests last: Playwright's sync API keeps an event loop running in the main thread
+    from its first page on, and tests that call ``asyncio.run`` must come before that."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
