@@ -81,18 +81,11 @@ def verify_log(conn: Connection, *, candidate_id: int | None = None) -> VerifyRe
     chains = total = 0
     for cid, exam_id, number in conn.execute(query.order_by(candidates.c.id)).all():
         chain = list(iter_events(conn, candidate_id=cid))
-        row = conn.execute(
-            select(chain_heads.c.last_seq, chain_heads.c.last_hash, chain_heads.c.length).where(
-                chain_heads.c.candidate_id == cid
-            )
-        ).one_or_none()
-        head = None if row is None else _Head(row.last_seq, row.last_hash, row.length)
         chains += 1
         total += len(chain)
-        found = first_break(chain, genesis(exam_id, cid), head, exam_id=exam_id)
+        found = _break_of(conn, cid, exam_id, number, chain)
         if found is not None:
-            seq, kind, message = found
-            breaks.append(ChainBreak(cid, number, seq, kind, message))
+            breaks.append(found)
     return VerifyReport(chains=chains, events=total, breaks=breaks)
 
 
@@ -102,17 +95,24 @@ def chain_break(conn: Connection, candidate_id: int, chain: list[EventRecord]) -
     row = conn.execute(
         select(candidates.c.exam_id, candidates.c.so_bao_danh).where(candidates.c.id == candidate_id)
     ).one()
-    head_row = conn.execute(
+    return _break_of(conn, candidate_id, row.exam_id, row.so_bao_danh, chain)
+
+
+def _break_of(
+    conn: Connection, candidate_id: int, exam_id: int, so_bao_danh: str, chain: list[EventRecord]
+) -> ChainBreak | None:
+    """The chain checked against its recorded head: what ``verify_log`` and ``chain_break`` share."""
+    row = conn.execute(
         select(chain_heads.c.last_seq, chain_heads.c.last_hash, chain_heads.c.length).where(
             chain_heads.c.candidate_id == candidate_id
         )
     ).one_or_none()
-    head = None if head_row is None else _Head(head_row.last_seq, head_row.last_hash, head_row.length)
-    found = first_break(chain, genesis(row.exam_id, candidate_id), head, exam_id=row.exam_id)
+    head = None if row is None else _Head(row.last_seq, row.last_hash, row.length)
+    found = first_break(chain, genesis(exam_id, candidate_id), head, exam_id=exam_id)
     if found is None:
         return None
     seq, kind, message = found
-    return ChainBreak(candidate_id, row.so_bao_danh, seq, kind, message)
+    return ChainBreak(candidate_id, so_bao_danh, seq, kind, message)
 
 
 def first_break(
