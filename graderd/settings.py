@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import secrets
 from pathlib import Path
 
 from pydantic import Field, SecretStr, model_validator
 
-from mock_services.core.settings import CommonSettings, Environment
+from mock_services.core.settings import CommonSettings, Environment, development_secret
 
 BANK = Path(__file__).resolve().parent.parent / "tasks"
 
@@ -34,18 +32,4 @@ class GraderSettings(CommonSettings):
     def token(self) -> str:
         if self.grader_token is not None:
             return self.grader_token.get_secret_value()
-        return development_token(self.data_dir)
-
-
-def development_token(data_dir: Path) -> str:
-    """The development token, made once (mode 0600) so the room's banner and graderd agree on it."""
-    path = data_dir / "grader.token"
-    if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        draft = data_dir / f".grader.token.{secrets.token_hex(4)}"
-        draft.write_text(secrets.token_urlsafe(32), encoding="ascii")
-        draft.chmod(0o600)
-        with contextlib.suppress(FileExistsError):  # two processes starting together agree on one token
-            path.hardlink_to(draft)
-        draft.unlink()
-    return path.read_text(encoding="ascii").strip()
+        return development_secret(self.data_dir, "grader.token")

@@ -135,21 +135,22 @@ class RoomSettings(CommonSettings):
         """The room's secret; in development generated once into ``<data_dir>/secret.key``."""
         if self.secret_key is not None:
             return self.secret_key.get_secret_value().encode()
-        return _development_secret(self.data_dir)
+        return development_secret(self.data_dir, "secret.key").encode()
 
 
-def _development_secret(data_dir: Path) -> bytes:
-    path = data_dir / "secret.key"
+def development_secret(data_dir: Path, name: str) -> str:
+    """A secret generated once into ``<data_dir>/<name>`` (mode 0600), for development only."""
+    path = data_dir / name
     if not path.exists():
         data_dir.mkdir(parents=True, exist_ok=True)
         # Written aside, then linked into place: two processes starting together agree on one key.
-        draft = data_dir / f".secret.key.{os.getpid()}"
+        draft = data_dir / f".{name}.{os.getpid()}"
         draft.write_text(secrets.token_urlsafe(48), encoding="ascii")
         draft.chmod(0o600)
         with contextlib.suppress(FileExistsError):
             os.link(draft, path)
         draft.unlink()
-    return path.read_text(encoding="ascii").strip().encode()
+    return path.read_text(encoding="ascii").strip()
 
 
 def describe_invalid(exc: ValidationError) -> str:
