@@ -14,13 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from graderd import api
 from graderd.scores import score_table
 from mock_services.core.errors import WebError
+from mock_services.core.formatting import points
 
 _env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
 )
-_env.filters["points"] = lambda value: "" if value is None else f"{value:g}".replace(".", ",")
+_env.filters["points"] = points
 
 OUTCOME_NAMES = {"passed": "Đạt", "failed": "Không đạt", "not_gradable": "Không chấm được"}
 _env.globals["outcome_name"] = OUTCOME_NAMES.get

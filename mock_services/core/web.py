@@ -13,7 +13,6 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,6 +27,7 @@ from mock_services.core.blobs import BlobStore
 from mock_services.core.clock import Clock
 from mock_services.core.db import Database
 from mock_services.core.errors import WebError
+from mock_services.core.formatting import points
 from mock_services.core.ratelimit import LoginThrottle
 from mock_services.core.services import ServiceEntry
 from mock_services.core.sessions import SessionPolicy
@@ -160,12 +160,6 @@ def _csrf_field(context: dict[str, Any]) -> Markup:
 def _local(context: dict[str, Any], value: datetime, fmt: str = "%H:%M ngày %d/%m/%Y") -> str:
     """A UTC time shown in the room's time zone."""
     return value.astimezone(runtime(context["request"]).tz).strftime(fmt)
-
-
-def points(value: Decimal | int) -> str:
-    """Points as Vietnamese write them: ``6``, ``2,5``."""
-    text = format(Decimal(value).normalize(), "f")
-    return text.replace(".", ",")
 
 
 templates.env.globals["csrf_field"] = _csrf_field
