@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from graderd.grading import grade_candidate
 from graderd.spec.model import TaskSpec
-from graderd.store import StoredResult, replace_results, results_of_candidate
+from graderd.store import StoredResult, all_results, replace_results, results_of_candidate
 from mock_services.contract import head_seq, select_events
 from mock_services.core.accounts import Candidate, candidates, get_candidate
 from mock_services.core.clock import utcnow
@@ -118,13 +118,14 @@ class Grader:
         with self.db.read() as conn:
             self.position = head_seq(conn)
             heads = dict(conn.execute(select(chain_heads.c.candidate_id, chain_heads.c.last_seq)).all())
-        stale = [cid for cid, last_seq in heads.items() if not self._current(cid, last_seq)]
+            stored: dict[int, list[StoredResult]] = {}
+            for row in all_results(conn):
+                stored.setdefault(row.candidate_id, []).append(row)
+        stale = [cid for cid, last_seq in heads.items() if not self._current(stored.get(cid, []), last_seq)]
         self._grade_and_store(stale)
         return len(stale)
 
-    def _current(self, candidate_id: int, last_seq: int) -> bool:
-        with self.db.read() as conn:
-            stored = results_of_candidate(conn, candidate_id)
+    def _current(self, stored: list[StoredResult], last_seq: int) -> bool:
         return bool(stored) and all(
             row.log_head_seq == last_seq
             and row.task_id in self.bank

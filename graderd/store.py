@@ -103,6 +103,11 @@ def replace_results(conn: Connection, candidate_id: int, rows: Iterable[StoredRe
         conn.execute(insert(results), values)
 
 
+def all_results(conn: Connection) -> list[StoredResult]:
+    rows = conn.execute(select(results).order_by(results.c.candidate_id, results.c.task_id)).mappings()
+    return [_stored(row) for row in rows]
+
+
 def results_of_exam(conn: Connection, exam_id: int) -> list[StoredResult]:
     rows = conn.execute(
         select(results).where(results.c.exam_id == exam_id).order_by(results.c.candidate_id, results.c.task_id)
