@@ -15,7 +15,7 @@ from pathlib import Path
 from graderd.engine import grade
 from graderd.results import Outcome, TaskResult
 from graderd.spec.model import Exemplar, TaskSpec
-from graderd.spec.problems import Problems, SpecError
+from graderd.spec.problems import Problems
 from graderd.trace import read_trace
 
 
@@ -82,6 +82,3 @@ def run_exemplar(task: TaskSpec, exemplar: Exemplar) -> ExemplarRun:
 
 def run_all(tasks: list[TaskSpec]) -> list[ExemplarRun]:
     return [run_exemplar(task, exemplar) for task in tasks for exemplar in task.exemplars]
-
-
-__all__ = ["ExemplarRun", "FolderBlobs", "SpecError", "run_all", "run_exemplar"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy.engine import Connection
 
@@ -19,7 +20,7 @@ from graderd.spec.model import TaskSpec
 from graderd.spec.templates import CANDIDATE_FIELDS
 from graderd.store import StoredResult
 from graderd.trace import Event
-from mock_services.contract import EventRecord, iter_events
+from mock_services.contract import iter_events
 from mock_services.core.accounts import Candidate
 from mock_services.core.blobs import BlobError, BlobStore
 from mock_services.core.exams import Assignment, assignments_for
@@ -91,13 +92,10 @@ def _missing_task(assignment: Assignment) -> TaskResult:
         assignment.task_id,
         assignment.title,
         Outcome.not_gradable,
-        assignment.points * 0,
+        Decimal(0),
         assignment.points,
         False,
         (),
         reason,
     )
-    return TaskResult(assignment.task_id, assignment.points * 0, assignment.points, (item,), reason)
-
-
-__all__ = ["DatabaseBlobs", "EventRecord", "candidate_fields", "grade_candidate"]
+    return TaskResult(assignment.task_id, Decimal(0), assignment.points, (item,), reason)

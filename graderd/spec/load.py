@@ -281,11 +281,9 @@ def _exemplars(
             continue
         trace = folder / keys["trace"].value
         expected = points_of(keys["expect_points"], problems, what="expect_points")
-        if not traces:
-            pass
-        elif not trace.is_file():
+        if traces and not trace.is_file():
             problems.add(keys["trace"].mark, f"no trace file {keys['trace'].value!r} next to the task")
-        else:
+        elif traces:
             read_trace(trace, problems, shown_as=_beside(keys["trace"].mark, keys["trace"].value))
         overrides = keys["params"].plain() if "params" in keys else {}
         for name in overrides:

@@ -312,13 +312,10 @@ class RubricParser:
             self.problems.add(node.mark, f"a duration is written like 30s, 10m, 2h or 1h30m, not {describe(node)}")
         return value
 
-    def _count(self, node: Node, compiler: Compiler) -> Matcher:
-        return compile_matcher(node, compiler)
-
     def _event_check(self, keys: dict[str, Node], refs: set[str]) -> EventCheck:
         match = self._match(keys["event"], keys.get("where"), keys.get("actor"), refs)
         plain = self._compiler(refs, roots=None, check_path=None)
-        count = self._count(keys["count"], plain) if "count" in keys else None
+        count = compile_matcher(keys["count"], plain) if "count" in keys else None
         absent = bool(keys["absent"].value) if "absent" in keys else False
         if count is not None and absent:
             self.problems.add(keys["absent"].mark, "count and absent do not go together: absent is count 0")
@@ -366,7 +363,7 @@ class RubricParser:
         compiler = self._compiler(refs, roots=None, check_path=None)
         where = compile_where(keys["where"], compiler, what="where") if "where" in keys else Where(())
         expect = compile_where(keys["expect"], compiler, what="expect") if "expect" in keys else Where(())
-        count = self._count(keys["count"], compiler) if "count" in keys else None
+        count = compile_matcher(keys["count"], compiler) if "count" in keys else None
         absent = bool(keys["absent"].value) if "absent" in keys else False
         if not where.conditions and not expect.conditions and count is None and not absent:
             self.problems.add(kind_node.mark, "a state check needs where, expect, count or absent")
