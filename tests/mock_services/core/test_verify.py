@@ -20,7 +20,7 @@ from mock_services.core import log
 from mock_services.core.chain import genesis, link_hash, record_body
 from mock_services.core.db import Database
 from mock_services.core.events import Actor, EventRecord
-from mock_services.core.verify import BreakKind, ChainBreak, _Head, first_break, verify_log
+from mock_services.core.verify import BreakKind, ChainBreak, VerifyReport, _Head, first_break, verify_log
 from mock_services.portal.events import LoginFailed
 from tests.support.room import EXAM_START, SeededExam, seed_exam
 
@@ -258,7 +258,7 @@ def test_verify_while_candidates_work_sees_no_false_break(db: Database) -> None:
     worker = threading.Thread(target=work)
     worker.start()
     try:
-        reports = []
+        reports: list[VerifyReport] = []
         deadline = time.monotonic() + 10
         # 25 verifications at least, and on until the log has grown under them: on a busy
         # machine the writer may not get a turn during the first 25.
