@@ -11,9 +11,10 @@ from mock_services import contract  # noqa: F401 - loads every event type with t
 from mock_services.core import accounts, blobs, exams, log, migrations, ratelimit, sessions
 from mock_services.core.db import Database
 from mock_services.core.migrations import SchemaOutcome
+from mock_services.documents import store as documents_store
 from mock_services.mail import store as mail_store
 
-TABLE_MODULES = (accounts, blobs, exams, log, migrations, ratelimit, sessions, mail_store)
+TABLE_MODULES = (accounts, blobs, exams, log, migrations, ratelimit, sessions, mail_store, documents_store)
 
 
 def prepare_schema(db: Database) -> SchemaOutcome:

@@ -12,12 +12,14 @@ from __future__ import annotations
 from mock_services.core.events import EventData, EventRecord, lookup, registered_types
 from mock_services.core.log import head_seq, iter_events, select_events
 from mock_services.core.setup_ops import SetupError, SetupOperation, lookup_operation, operations
+from mock_services.documents import events as documents_events
+from mock_services.documents import operations as documents_operations
 from mock_services.mail import events as mail_events
 from mock_services.mail import operations as mail_operations
 from mock_services.portal import events as portal_events
 
-EVENT_MODULES = (portal_events, mail_events)
-OPERATION_MODULES = (mail_operations,)
+EVENT_MODULES = (portal_events, mail_events, documents_events)
+OPERATION_MODULES = (mail_operations, documents_operations)
 
 __all__ = [
     "EventData",

@@ -16,6 +16,9 @@ from mock_services.core.middleware import AnonymousCookieMiddleware, BodyLimitMi
 from mock_services.core.services import SERVICE_TITLES, ServiceEntry
 from mock_services.core.settings import RoomSettings
 from mock_services.core.web import RoomRuntime, csrf_protect
+from mock_services.documents import web as documents_web
+from mock_services.documents import web_incoming as documents_incoming
+from mock_services.documents import web_outgoing as documents_outgoing
 from mock_services.mail import web as mail_web
 from mock_services.mail import web_compose as mail_compose
 from mock_services.mail import web_options as mail_options
@@ -35,6 +38,13 @@ SERVICES: tuple[ServiceEntry, ...] = (
         title=SERVICE_TITLES["mail"],
         url="/thu",
         description="Hộp thư công vụ: nhận, đọc, soạn, trả lời, chuyển tiếp thư; thư mục, chữ ký, trả lời tự động.",
+    ),
+    ServiceEntry(
+        key="documents",
+        title=SERVICE_TITLES["documents"],
+        url="/van-ban",
+        description="Văn bản đến: vào sổ, trình, bút phê, chuyển xử lý; "
+        "văn bản đi: dự thảo, duyệt, ký, cấp số, phát hành.",
     ),
 )
 
@@ -61,5 +71,9 @@ def create_room_app(settings: RoomSettings, *, db: Database | None = None, clock
     app.include_router(mail_compose.router)
     app.include_router(mail_options.router)
     app.include_router(mail_web.router)
+    # A document's own page (/den/{id}) before the lists (/den/{slug}).
+    app.include_router(documents_incoming.router)
+    app.include_router(documents_outgoing.router)
+    app.include_router(documents_web.router)
     app.include_router(proctor_web.router)
     return app

@@ -16,10 +16,11 @@ from mock_services.core.accounts import Candidate
 from mock_services.core.blobs import BlobStore
 from mock_services.core.settings import RoomSettings
 from mock_services.core.setup_ops import SetupContext
+from mock_services.documents import setup as documents_setup
 from mock_services.mail import setup as mail_setup
 from mock_services.mail.domain import room_domains
 
-SETUP_MODULES = (mail_setup,)
+SETUP_MODULES = (mail_setup, documents_setup)
 
 
 def setup_context(

@@ -18,39 +18,11 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Mapping
 
-# Phụ lục III, Mục I: the abbreviations of the administrative document types.
-DOCUMENT_TYPES: Mapping[str, str] = {
-    "NQ": "Nghị quyết (cá biệt)",
-    "QĐ": "Quyết định (cá biệt)",
-    "CT": "Chỉ thị",
-    "QC": "Quy chế",
-    "QyĐ": "Quy định",
-    "TC": "Thông cáo",
-    "TB": "Thông báo",
-    "HD": "Hướng dẫn",
-    "CTr": "Chương trình",
-    "KH": "Kế hoạch",
-    "PA": "Phương án",
-    "ĐA": "Đề án",
-    "DA": "Dự án",
-    "BC": "Báo cáo",
-    "BB": "Biên bản",
-    "TTr": "Tờ trình",
-    "HĐ": "Hợp đồng",
-    "CĐ": "Công điện",
-    "BGN": "Bản ghi nhớ",
-    "BTT": "Bản thỏa thuận",
-    "GUQ": "Giấy ủy quyền",
-    "GM": "Giấy mời",
-    "GGT": "Giấy giới thiệu",
-    "GNP": "Giấy nghỉ phép",
-    "PG": "Phiếu gửi",
-    "PC": "Phiếu chuyển",
-    "PB": "Phiếu báo",
-}
-CONG_VAN = "CV"
+from mock_services.documents.numbering import CONG_VAN, DOCUMENT_TYPES
+
+__all__ = ["COMMON_KINDS", "CONG_VAN", "DOCUMENT_TYPES", "UNITS", "document_number"]
+
 # What a commune or city People's Committee sends most: drawn when the caller names no kind.
 COMMON_KINDS: tuple[str, ...] = (CONG_VAN, "QĐ", "TB", "KH", "BC", "TTr", "GM")
 # Drafting units and fields a công văn's symbol names: văn phòng, văn xã, kinh tế, nội chính,

@@ -202,6 +202,14 @@ def iter_events(conn: Connection, *, candidate_id: int | None = None, batch: int
         after = page[-1].seq
 
 
+def object_events(conn: Connection, candidate_id: int, object_kind: str, object_id: str) -> list[EventRecord]:
+    """Every event of one object of a candidate's tenant, in ``seq`` order (a document's history)."""
+    query = select(events).where(
+        events.c.candidate_id == candidate_id, events.c.object_kind == object_kind, events.c.object_id == object_id
+    )
+    return [to_record(row) for row in conn.execute(query.order_by(events.c.seq))]
+
+
 def head_seq(conn: Connection) -> int:
     """The highest ``seq`` in the log (0 when it is empty)."""
     return int(conn.execute(select(func.max(events.c.seq))).scalar() or 0)

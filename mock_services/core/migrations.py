@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.db import Database, metadata
 from mock_services.core.errors import SathachError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 schema_info = Table(
     "schema_info",
@@ -40,6 +40,7 @@ def _add_new_tables(conn: Connection) -> None:
 # MIGRATIONS[n] takes a database at version n-1 to version n.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_new_tables,  # the mail service: mail_messages, mail_folders, mail_contacts, mail_settings …
+    3: _add_new_tables,  # the document service: doc_agencies, doc_incoming, doc_outgoing
 }
 
 

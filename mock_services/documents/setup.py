@@ -1,0 +1,194 @@
+"""How the document service's setup operations run (declared in ``operations.py``), in one
+candidate's tenant. Later steps of a document's handling are taken by simulated colleagues through
+the same operations the candidate uses, each logged as ``system``. Only the sandbox loads this."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mock_services.core.events import EventContext
+from mock_services.core.setup_ops import SetupContext, SetupError, implements
+from mock_services.documents import agency as agency_ops
+from mock_services.documents import incoming, outgoing, store
+from mock_services.documents.acting import Acting
+from mock_services.documents.domain import DocumentError, Routing
+from mock_services.documents.letters import incoming_letter
+from mock_services.documents.operations import AgencyArgs, DraftArgs, IncomingArgs
+from mock_services.documents.render import render_letter
+
+# The simulated văn thư who registers and presents what a setup puts further down the line.
+CLERK = "vt2"
+
+
+def _acting(ctx: SetupContext) -> Acting:
+    return Acting(
+        now=ctx.now,
+        blobs=ctx.blobs,
+        tz=ctx.tz,
+        mail_domains=ctx.mail_domains,
+        context=EventContext(task_id=ctx.task_id),
+    ).as_system()
+
+
+def _run(name: str, step: Any) -> Any:
+    try:
+        return step()
+    except DocumentError as exc:
+        raise SetupError(f"{name}: {exc}") from None
+
+
+@implements("documents.agency")
+def prepare_agency(ctx: SetupContext, args: AgencyArgs) -> int:
+    acting = _acting(ctx)
+    values = agency_ops.default_values(ctx.candidate)
+    existing = store.get_agency(ctx.conn, ctx.candidate.id)
+    if existing is not None:
+        values.update(existing.state())
+        values.pop("acting_role")
+    if args.place:
+        level = args.level
+        values.update(
+            name=f"Ủy ban nhân dân {level} {args.place}",
+            issuer=f"ỦY BAN NHÂN DÂN\n{level.upper()} {args.place.upper()}",
+            place=args.place,
+        )
+    values["units"] = _merged(values["units"], [u.model_dump() for u in args.units])
+    people = [{**p.model_dump(), "role": str(p.role), "candidate": False} for p in args.people]
+    values["people"] = _merged(values["people"], people)
+    values["agencies"] = _merged(values["agencies"], [a.model_dump() for a in args.agencies], key="name")
+    if args.numbering:
+        values["numbering"] = args.numbering
+    if args.start_role:
+        own = [p for p in values["people"] if p["candidate"] and p["role"] == args.start_role]
+        values["acting_as"] = own[0]["key"]
+    agency_ops.prepare(ctx.conn, ctx.candidate, values, acting)
+    return ctx.candidate.id
+
+
+def _merged(existing: list[dict[str, Any]], added: list[dict[str, Any]], key: str = "key") -> list[dict[str, Any]]:
+    by_key = {item[key]: item for item in existing}
+    for item in added:
+        if item[key] in by_key and by_key[item[key]].get("candidate"):
+            raise SetupError(f"documents.agency: {item[key]!r} is one of the candidate's own positions")
+        by_key[item[key]] = {**by_key.get(item[key], {}), **item}
+    return list(by_key.values())
+
+
+@implements("documents.incoming")
+def add_incoming(ctx: SetupContext, args: IncomingArgs) -> int:
+    acting = _acting(ctx)
+    if args.file:
+        data = ctx.fixture(args.file)
+        if not data.startswith(b"%PDF-"):
+            raise SetupError(f"documents.incoming: {args.file!r} is not a PDF")
+        name = args.file.rsplit("/", 1)[-1]
+    else:
+        lines = [line.strip() for line in args.signer_title.split("/") if line.strip()]
+        letter = incoming_letter(
+            organ_name=args.sender,
+            parent=args.parent,
+            number=args.number,
+            issued=args.date,
+            place=args.place,
+            kind=args.type,
+            subject=args.summary,
+            kinh_gui=args.kinh_gui,
+            body=args.body,
+            signer=args.signer,
+            signer_lines=lines,
+            urgency=str(args.urgency),
+            secrecy=str(args.secrecy),
+        )
+        data = render_letter(letter)
+        name = f"{args.number.replace('/', '_')}.pdf"
+    ref = ctx.blobs.put(ctx.conn, data, now=ctx.now)
+    arrival = incoming.Arrival(
+        number=args.number,
+        issued_date=args.date,
+        organ_name=args.sender,
+        type=args.type,
+        subject=args.summary,
+        signer=args.signer,
+        addressed_to=args.addressed_to,
+        sender_email=args.sender_email,
+        urgency=args.urgency,
+        secrecy=args.secrecy,
+        due_date=args.due,
+        files=({"name": name, "sha256": ref.sha256, "size": ref.size},),
+    )
+    conn, candidate = ctx.conn, ctx.candidate
+    doc = _run("documents.incoming", lambda: incoming.receive(conn, candidate, arrival, acting, channel=args.channel))
+    order = ["cho_vao_so", "cho_trinh", "cho_but_phe", "dang_xu_ly"]
+    reached = order.index(args.step)
+    if reached >= 1:
+        entry = incoming.Registration(
+            number=doc.number,
+            issued_date=doc.issued_date,
+            organ_name=doc.organ_name,
+            type=doc.type,
+            subject=doc.subject,
+            signer=doc.signer,
+            urgency=args.urgency,
+            secrecy=args.secrecy,
+            due_date=args.due,
+        )
+        clerk = acting.as_colleague(CLERK)
+        doc = _run("documents.incoming", lambda: incoming.register(conn, candidate, doc, entry, clerk))
+    if reached >= 2:
+        doc = _run("documents.incoming", lambda: incoming.present(conn, candidate, doc, args.presented_to, clerk))
+    if reached >= 3:
+        routing = Routing(
+            lead=args.lead, cooperate=tuple(args.cooperate), for_info=(), due=args.due, direction=args.direction
+        )
+        leader = acting.as_colleague(args.presented_to)
+        doc = _run("documents.incoming", lambda: incoming.route(conn, candidate, doc, routing, leader))
+    return int(doc.id)
+
+
+@implements("documents.draft")
+def add_draft(ctx: SetupContext, args: DraftArgs) -> int:
+    acting = _acting(ctx)
+    conn, candidate = ctx.conn, ctx.candidate
+    related = None
+    if args.related:
+        matches = [d for d in store.incoming_of(conn, candidate.id) if d.number == args.related]
+        if not matches:
+            raise SetupError(f"documents.draft: no incoming document numbered {args.related!r} (add it first)")
+        related = matches[0].id
+    attachments = []
+    for file in args.attachments:
+        ref = ctx.blobs.put(conn, ctx.fixture(file), now=ctx.now)
+        attachments.append({"name": file.rsplit("/", 1)[-1], "sha256": ref.sha256, "size": ref.size})
+    draft = outgoing.Draft(
+        type=args.type,
+        subject=args.summary,
+        body=args.body,
+        kinh_gui=tuple(args.kinh_gui),
+        recipients=tuple(args.recipients),
+        signer=args.signer,
+        urgency=args.urgency,
+        secrecy=args.secrecy,
+        related_incoming=related,
+        signer_lines=tuple(args.signer_lines),
+        layout=dict(args.layout),
+        attachments=tuple(attachments),
+    )
+    drafter = acting.as_colleague(args.drafter)
+    name = "documents.draft"
+    doc = _run(name, lambda: outgoing.create_draft(conn, candidate, draft, drafter))
+    if args.consult:
+        doc = _run(
+            name, lambda: outgoing.consult(conn, candidate, doc, args.consult, None, "Đề nghị cho ý kiến.", drafter)
+        )
+    order = ["du_thao", "cho_duyet", "cho_ky", "cho_phat_hanh"]
+    reached = order.index(args.step)
+    if reached >= 1:
+        doc = _run(name, lambda: outgoing.submit(conn, candidate, doc, args.approver, "", drafter))
+    if reached >= 2:
+        approver = acting.as_colleague(args.approver)
+        doc = _run(name, lambda: outgoing.approve(conn, candidate, doc, "", approver))
+    if reached >= 3:
+        signer = acting.as_colleague(args.signer)
+        doc = _run(name, lambda: outgoing.sign(conn, candidate, doc, signer))
+        doc = _run(name, lambda: outgoing.to_clerk(conn, candidate, doc, signer))
+    return int(doc.id)
