@@ -1,7 +1,8 @@
-"""The demo paper: the mail tasks of the bank (``tasks/mail/``), in file order.
+"""The demo paper: the mail and document tasks of the bank (``tasks/mail/``, ``tasks/documents/``),
+in file order.
 
-The demo shows the whole path: a candidate works in the webmail, graderd grades them as they
-go. Tasks of the other services join the paper as those services arrive.
+The demo shows the whole path: a candidate works in the webmail and the document system, graderd
+grades them as they go. Tasks of the other services join the paper as those services arrive.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from graderd.spec.load import load_bank
 from graderd.spec.model import TaskSpec
 
 BANK = Path(__file__).resolve().parent.parent / "tasks"
-DEMO_FOLDERS = ("mail",)
+DEMO_FOLDERS = ("mail", "documents")
 
 
 def demo_paper(bank: Path = BANK) -> list[TaskSpec]:

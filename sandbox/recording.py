@@ -30,6 +30,7 @@ from mock_services.core.errors import SathachError
 from mock_services.core.events import EventContext
 from mock_services.core.exams import create_exam
 from mock_services.core.settings import RoomSettings
+from mock_services.documents import acting as documents
 from mock_services.mail import store as mail_store
 from mock_services.mail.domain import room_domains
 from mock_services.mail.folders import Location
@@ -65,6 +66,17 @@ class Attempt:
             blobs=BlobStore(self.settings.blob_max_bytes),
             tz=ZoneInfo(self.settings.timezone),
             domains=room_domains(self.settings.mail_domains),
+            context=EventContext(session_id=self.session, client="10.0.0.21"),
+        )
+
+    def documents_acting(self) -> documents.Acting:
+        """The next action in the document service, as ``acting()`` for mail: the clock moves first."""
+        self.wait()
+        return documents.Acting(
+            now=self.now,
+            blobs=BlobStore(self.settings.blob_max_bytes),
+            tz=ZoneInfo(self.settings.timezone),
+            mail_domains=room_domains(self.settings.mail_domains),
             context=EventContext(session_id=self.session, client="10.0.0.21"),
         )
 

@@ -20,7 +20,7 @@ from mock_services.documents import store
 from mock_services.documents.acting import Acting, emit
 from mock_services.documents.domain import DocumentError
 from mock_services.documents.events import AgencyPrepared, RoleSwitched
-from mock_services.documents.store import Agency, Person
+from mock_services.documents.store import Agency, Incoming, Outgoing, Person
 
 DEFAULT_PLACE = "Ninh Kiều"
 
@@ -126,3 +126,9 @@ def me(agency: Agency, acting: Acting) -> Person:
     if person is None:
         raise DocumentError(f"Không có người “{acting.as_person}” trong cơ quan.")
     return person
+
+
+def require_own(candidate: Candidate, doc: Incoming | Outgoing) -> None:
+    """Defence in depth: an operation only ever touches a document of the candidate's own tenant."""
+    if doc.candidate_id != candidate.id:
+        raise DocumentError("Không tìm thấy văn bản này.")

@@ -17,7 +17,7 @@ from mock_services.core.accounts import Candidate
 from mock_services.core.events import EventData
 from mock_services.documents import store
 from mock_services.documents.acting import Acting, emit
-from mock_services.documents.agency import agency_of, me
+from mock_services.documents.agency import agency_of, me, require_own
 from mock_services.documents.domain import (
     DocumentError,
     IncomingStatus,
@@ -45,8 +45,7 @@ MAX_TEXT = 2000
 
 
 def state(conn: Connection, agency: Agency, doc: Incoming) -> dict[str, Any]:
-    reply = store.get_outgoing(conn, doc.candidate_id, doc.reply_id) if doc.reply_id is not None else None
-    return doc.state(agency, reply)
+    return doc.state(agency)
 
 
 def _log(conn: Connection, candidate: Candidate, acting: Acting, doc: Incoming, make: Any, **data: Any) -> None:
@@ -111,6 +110,7 @@ def receive(conn: Connection, candidate: Candidate, arrival: Arrival, acting: Ac
 
 def opened(conn: Connection, candidate: Candidate, doc: Incoming, acting: Acting) -> None:
     """Who opened it and when: Phụ lục VI asks the system to keep the access history."""
+    require_own(candidate, doc)
     _log(conn, candidate, acting, doc, IncomingOpened)
 
 
@@ -149,6 +149,7 @@ def check_registration(entry: Registration) -> None:
 def register(conn: Connection, candidate: Candidate, doc: Incoming, entry: Registration, acting: Acting) -> Incoming:
     """Vào sổ: the next số đến of the year, the arrival date, and the metadata as entered."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_incoming("register", doc.status, me(agency, acting).role)
     check_registration(entry)
     if entry.issued_date is not None and entry.issued_date > acting.today:
@@ -180,6 +181,7 @@ def return_to_sender(conn: Connection, candidate: Candidate, doc: Incoming, reas
     """Trả lại: a document sent to the wrong agency, or failing the checks, goes back on the
     exchange with the reason, and is never registered (no số đến used)."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_incoming("return", doc.status, me(agency, acting).role)
     reason = nfc(reason).strip()
     if len(reason) < MIN_REASON:
@@ -194,6 +196,7 @@ def return_to_sender(conn: Connection, candidate: Candidate, doc: Incoming, reas
 def present(conn: Connection, candidate: Candidate, doc: Incoming, leader_key: str, acting: Acting) -> Incoming:
     """Trình: to the leader who directs its handling."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_incoming("present", doc.status, me(agency, acting).role)
     leader = agency.person(leader_key)
     if leader is None or leader.role is not Role.lanh_dao:
@@ -216,6 +219,7 @@ def route_targets(agency: Agency) -> dict[str, str]:
 def route(conn: Connection, candidate: Candidate, doc: Incoming, routing: Routing, acting: Acting) -> Incoming:
     """Bút phê: exactly one xử lý chính, the phối hợp, the nhận để biết, the deadline, the direction."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_incoming("route", doc.status, me(agency, acting).role)
     if doc.presented_to != me(agency, acting).key:
         raise DocumentError("Văn bản này được trình cho lãnh đạo khác, không phải bạn.")
@@ -257,6 +261,7 @@ def complete(
 ) -> Incoming:
     """Hoàn thành xử lý, with the result and, if there is one, the outgoing document that answers it."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_incoming("complete", doc.status, me(agency, acting).role)
     if not handles(me(agency, acting), doc):
         raise DocumentError("Chỉ đơn vị, cá nhân xử lý chính mới hoàn thành được văn bản này.")

@@ -19,7 +19,7 @@ from mock_services.core.accounts import Candidate
 from mock_services.core.events import EventData
 from mock_services.documents import store
 from mock_services.documents.acting import Acting, emit
-from mock_services.documents.agency import agency_of, me
+from mock_services.documents.agency import agency_of, me, require_own
 from mock_services.documents.domain import (
     DocumentError,
     Opinion,
@@ -54,8 +54,7 @@ MAX_COMMENT = 2000
 
 
 def state(conn: Connection, agency: Agency, doc: Outgoing) -> dict[str, Any]:
-    related = store.get_incoming(conn, doc.candidate_id, doc.related_incoming) if doc.related_incoming else None
-    return doc.state(agency, related)
+    return doc.state(agency)
 
 
 def _log(
@@ -171,6 +170,7 @@ def create_draft(conn: Connection, candidate: Candidate, draft: Draft, acting: A
 
 def update_draft(conn: Connection, candidate: Candidate, doc: Outgoing, draft: Draft, acting: Acting) -> Outgoing:
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("edit", doc.status, me(agency, acting).role)
     _require_holder(agency, doc, acting)
     check_draft(draft, agency)
@@ -197,6 +197,7 @@ def submit(
 ) -> Outgoing:
     """Trình duyệt: to the unit's head or a leader."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("submit", doc.status, me(agency, acting).role)
     _require_holder(agency, doc, acting)
     approver = agency.person(approver_key)
@@ -241,6 +242,7 @@ def consult(
 ) -> Outgoing:
     """Xin ý kiến: colleagues answer; simulated ones answer at once (Đồng ý), as ``system``."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("consult", doc.status, me(agency, acting).role)
     asked = [agency.person(k) for k in dict.fromkeys(people)]
     if not people or any(p is None or p.key == me(agency, acting).key for p in asked):
@@ -279,6 +281,7 @@ def give_opinion(
     conn: Connection, candidate: Candidate, doc: Outgoing, answer: Opinion, note: str, acting: Acting
 ) -> Outgoing:
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     if pending_opinion(doc, me(agency, acting)) is None:
         raise DocumentError("Không có yêu cầu cho ý kiến nào dành cho bạn trên văn bản này.")
     note = _comment(note, required=True, what="nội dung ý kiến")
@@ -305,6 +308,7 @@ def approve(
 ) -> Outgoing:
     """Duyệt; by default the draft goes on to its signer at once (duyệt và trình ký)."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("approve", doc.status, me(agency, acting).role)
     _require_holder(agency, doc, acting)
     comment = _comment(comment, required=False)
@@ -322,6 +326,7 @@ def approve(
 def send_back(conn: Connection, candidate: Candidate, doc: Outgoing, comment: str, acting: Acting) -> Outgoing:
     """Trả lại to the drafter, saying what must change."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("send_back", doc.status, me(agency, acting).role)
     _require_holder(agency, doc, acting)
     comment = _comment(comment, required=True, what="ý kiến (những điểm cần sửa)")
@@ -333,6 +338,7 @@ def send_back(conn: Connection, candidate: Candidate, doc: Outgoing, comment: st
 
 def request_signature(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("request_signature", doc.status, me(agency, acting).role)
     _require_holder(agency, doc, acting)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_ky, holder=doc.signer)
@@ -344,6 +350,7 @@ def sign(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) 
     """Ký duyệt. The digital signature itself comes with the signing service; this step records
     who approved the document for issue, and when."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("sign", doc.status, me(agency, acting).role)
     _require_holder(agency, doc, acting)
     doc = store.update_outgoing(
@@ -362,6 +369,7 @@ def clerk_of(agency: Agency) -> Person:
 
 def to_clerk(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("to_clerk", doc.status, me(agency, acting).role)
     _require_holder(agency, doc, acting)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_phat_hanh, holder=clerk_of(agency).key)
@@ -385,6 +393,7 @@ def number(
 ) -> Outgoing:
     """Cấp số: the system gives the next number; a văn thư who types it is checked against the rules."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("number", doc.status, me(agency, acting).role)
     if doc.code_number is not None:
         raise DocumentError("Văn bản đã được cấp số.")
@@ -396,7 +405,7 @@ def number(
             raise DocumentError(problems[0].message)
         typed_number, _, symbol = re.sub(r"^Số\s*:?\s*", "", written.strip()).partition("/")
         code_number = int(typed_number)
-    if store.number_taken(conn, candidate.id, year, code_number, symbol):
+    if store.number_taken(conn, candidate.id, year, code_number, symbol, secret=doc.secrecy != "thuong"):
         raise DocumentError(f"Số {code_number:02d}/{symbol} đã được cấp cho văn bản khác trong năm {year}.")
     doc = store.update_outgoing(conn, doc, code_number=code_number, symbol=symbol, year=year, issued_date=acting.today)
     doc = store.update_outgoing(conn, doc, files=_render(conn, agency, doc, acting, "ban_phat_hanh"))
@@ -419,6 +428,7 @@ def issue(conn: Connection, candidate: Candidate, doc: Outgoing, to: Distributio
     from mock_services.documents.mailing import mail_issued  # the mail service, only when mailing
 
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("issue", doc.status, me(agency, acting).role)
     if doc.code_number is None:
         raise DocumentError("Văn bản chưa được cấp số: hãy cấp số trước khi phát hành.")
@@ -445,6 +455,7 @@ def issue(conn: Connection, candidate: Candidate, doc: Outgoing, to: Distributio
 def recall(conn: Connection, candidate: Candidate, doc: Outgoing, reason: str, acting: Acting) -> Outgoing:
     """Thu hồi: the document is frozen with its metadata; the reason is kept."""
     agency = agency_of(conn, candidate, acting)
+    require_own(candidate, doc)
     require_outgoing("recall", doc.status, me(agency, acting).role)
     reason = _comment(reason, required=True, what="lý do thu hồi")
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.thu_hoi, recall_reason=reason)

@@ -10,6 +10,7 @@ Coordinates inside this module are in millimetres from the top-left corner (fpdf
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, WrapMode, XPos, YPos
 from fpdf.fonts import TTFFont
+
+# fontTools reports every glyph it prunes while subsetting at INFO: noise in the room's log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 __all__ = ["Letter", "render_letter", "signature_box"]
 

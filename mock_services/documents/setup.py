@@ -4,6 +4,7 @@ the same operations the candidate uses, each logged as ``system``. Only the sand
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from mock_services.core.events import EventContext
@@ -13,7 +14,7 @@ from mock_services.documents import incoming, outgoing, store
 from mock_services.documents.acting import Acting
 from mock_services.documents.domain import DocumentError, Routing
 from mock_services.documents.letters import incoming_letter
-from mock_services.documents.operations import AgencyArgs, DraftArgs, IncomingArgs
+from mock_services.documents.operations import AgencyArgs, DraftArgs, IncomingArgs, PersonArgs, UnitArgs
 from mock_services.documents.render import render_letter
 
 # The simulated văn thư who registers and presents what a setup puts further down the line.
@@ -46,12 +47,11 @@ def prepare_agency(ctx: SetupContext, args: AgencyArgs) -> int:
         values.update(existing.state())
         values.pop("acting_role")
     if args.place:
-        level = args.level
-        values.update(
-            name=f"Ủy ban nhân dân {level} {args.place}",
-            issuer=f"ỦY BAN NHÂN DÂN\n{level.upper()} {args.place.upper()}",
-            place=args.place,
-        )
+        ward = agency_ops.default_values(replace(ctx.candidate, don_vi=f"UBND {args.level} {args.place}"))
+        for key in ("name", "issuer", "place", "email"):
+            values[key] = ward[key]
+        values["agencies"] = [a for a in values["agencies"] if args.place not in a["name"]]
+    _refuse_renaming_what_documents_name(ctx, existing, args)
     values["units"] = _merged(values["units"], [u.model_dump() for u in args.units])
     people = [{**p.model_dump(), "role": str(p.role), "candidate": False} for p in args.people]
     values["people"] = _merged(values["people"], people)
@@ -63,6 +63,22 @@ def prepare_agency(ctx: SetupContext, args: AgencyArgs) -> int:
         values["acting_as"] = own[0]["key"]
     agency_ops.prepare(ctx.conn, ctx.candidate, values, acting)
     return ctx.candidate.id
+
+
+def _refuse_renaming_what_documents_name(ctx: SetupContext, existing: store.Agency | None, args: AgencyArgs) -> None:
+    """Documents keep the names of the units and people they name in their logged state, so the
+    agency is shaped before documents arrive, never renamed under them."""
+    documents = store.incoming_of(ctx.conn, ctx.candidate.id) or store.outgoing_of(ctx.conn, ctx.candidate.id)
+    if existing is None or not documents:
+        return
+    changes: list[UnitArgs | PersonArgs] = [*args.units, *args.people]
+    for changed in changes:
+        before = existing.unit(changed.key) or existing.person(changed.key)
+        if before is not None and before.name != changed.name:
+            raise SetupError(
+                f"documents.agency: {changed.key!r} is already named by documents; put documents.agency "
+                "before the steps that add documents"
+            )
 
 
 def _merged(existing: list[dict[str, Any]], added: list[dict[str, Any]], key: str = "key") -> list[dict[str, Any]]:

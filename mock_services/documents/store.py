@@ -309,7 +309,7 @@ class Incoming:
         values["status"] = IncomingStatus(values["status"])
         return cls(**values)
 
-    def state(self, agency: Agency, reply: Outgoing | None = None) -> dict[str, Any]:
+    def state(self, agency: Agency) -> dict[str, Any]:
         return {
             "id": str(self.id),
             "status": str(self.status),
@@ -337,7 +337,6 @@ class Incoming:
             "routed_by": agency.name_of(self.routed_by),
             "result_note": self.result_note,
             "reply_id": str(self.reply_id) if self.reply_id is not None else None,
-            "reply_number": reply.reference if reply is not None else "",
             "return_reason": self.return_reason,
         }
 
@@ -396,7 +395,7 @@ class Outgoing:
     def current_file(self) -> dict[str, Any] | None:
         return self.files[-1] if self.files else None
 
-    def state(self, agency: Agency, related: Incoming | None = None) -> dict[str, Any]:
+    def state(self, agency: Agency) -> dict[str, Any]:
         return {
             "id": str(self.id),
             "status": str(self.status),
@@ -416,7 +415,6 @@ class Outgoing:
             "urgency": self.urgency,
             "secrecy": self.secrecy,
             "related_incoming": str(self.related_incoming) if self.related_incoming is not None else None,
-            "related_number": related.number if related is not None else "",
             "number": self.number,
             "code_number": self.code_number,
             "symbol": self.symbol,
@@ -531,7 +529,7 @@ def outgoing_of(conn: Connection, candidate_id: int) -> list[Outgoing]:
 def next_outgoing_number(conn: Connection, candidate_id: int, year: int, *, secret: bool, kind: str | None) -> int:
     """The next number of the year: one sequence for the agency (or one per type when it numbers
     that way), and a separate one for secret documents (Phụ lục I, mục II.3)."""
-    secret_levels = ("mat", "toi_mat", "tuyet_mat")
+    secret_levels = SECRET_LEVELS
     query = select(func.max(outgoing.c.code_number)).where(
         outgoing.c.candidate_id == candidate_id,
         outgoing.c.year == year,
@@ -542,13 +540,19 @@ def next_outgoing_number(conn: Connection, candidate_id: int, year: int, *, secr
     return int(conn.execute(query).scalar() or 0) + 1
 
 
-def number_taken(conn: Connection, candidate_id: int, year: int, code_number: int, symbol: str) -> bool:
-    """Số + ký hiệu are unique within the year."""
+SECRET_LEVELS = ("mat", "toi_mat", "tuyet_mat")
+
+
+def number_taken(
+    conn: Connection, candidate_id: int, year: int, code_number: int, symbol: str, *, secret: bool
+) -> bool:
+    """Số + ký hiệu are unique within the year, in their sequence (secret documents have their own)."""
     query = select(outgoing.c.id).where(
         outgoing.c.candidate_id == candidate_id,
         outgoing.c.year == year,
         outgoing.c.code_number == code_number,
         outgoing.c.symbol == symbol,
+        outgoing.c.secrecy.in_(SECRET_LEVELS) if secret else outgoing.c.secrecy.not_in(SECRET_LEVELS),
     )
     return conn.execute(query).first() is not None
 
