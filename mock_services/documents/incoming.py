@@ -44,16 +44,29 @@ MIN_REASON = 5
 MAX_TEXT = 2000
 
 
-def state(conn: Connection, agency: Agency, doc: Incoming) -> dict[str, Any]:
-    return doc.state(agency)
-
-
-def _log(conn: Connection, candidate: Candidate, acting: Acting, doc: Incoming, make: Any, **data: Any) -> None:
-    """Append the event ``make`` builds, with who acted and the document's new state."""
+def _at_desk(
+    conn: Connection, candidate: Candidate, doc: Incoming, action: str, acting: Acting
+) -> tuple[Agency, Person]:
+    """The agency and the person acting, once the rules let that person take this action now."""
+    require_own(candidate, doc)
     agency = agency_of(conn, candidate, acting)
-    event: EventData = make(
-        by=me(agency, acting).name, role=str(me(agency, acting).role), **data, after=state(conn, agency, doc)
-    )
+    person = me(agency, acting)
+    require_incoming(action, doc.status, person.role)
+    return agency, person
+
+
+def _log(
+    conn: Connection,
+    candidate: Candidate,
+    acting: Acting,
+    agency: Agency,
+    person: Person,
+    doc: Incoming,
+    make: Any,
+    **data: Any,
+) -> None:
+    """Append the event ``make`` builds, with who acted and the document's new state."""
+    event: EventData = make(by=person.name, role=str(person.role), **data, after=doc.state(agency))
     emit(conn, candidate, acting, event, str(doc.id))
 
 
@@ -80,7 +93,7 @@ class Arrival:
 
 def receive(conn: Connection, candidate: Candidate, arrival: Arrival, acting: Acting, *, channel: str) -> Incoming:
     """The document arrives and waits in Chờ vào sổ; logged by ``system``."""
-    agency_of(conn, candidate, acting)
+    agency = agency_of(conn, candidate, acting)
     doc = store.insert_incoming(
         conn,
         candidate.id,
@@ -102,8 +115,7 @@ def receive(conn: Connection, candidate: Candidate, arrival: Arrival, acting: Ac
             "files": [dict(f, version=i + 1) for i, f in enumerate(arrival.files)],
         },
     )
-    agency = agency_of(conn, candidate, acting)
-    event = IncomingReceived(channel=channel, after=state(conn, agency, doc))
+    event = IncomingReceived(channel=channel, after=doc.state(agency))
     emit(conn, candidate, acting.as_system(), event, str(doc.id))
     return doc
 
@@ -111,7 +123,8 @@ def receive(conn: Connection, candidate: Candidate, arrival: Arrival, acting: Ac
 def opened(conn: Connection, candidate: Candidate, doc: Incoming, acting: Acting) -> None:
     """Who opened it and when: Phụ lục VI asks the system to keep the access history."""
     require_own(candidate, doc)
-    _log(conn, candidate, acting, doc, IncomingOpened)
+    agency = agency_of(conn, candidate, acting)
+    _log(conn, candidate, acting, agency, me(agency, acting), doc, IncomingOpened)
 
 
 # --- Vào sổ, trả lại, trình
@@ -148,9 +161,7 @@ def check_registration(entry: Registration) -> None:
 
 def register(conn: Connection, candidate: Candidate, doc: Incoming, entry: Registration, acting: Acting) -> Incoming:
     """Vào sổ: the next số đến of the year, the arrival date, and the metadata as entered."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_incoming("register", doc.status, me(agency, acting).role)
+    agency, person = _at_desk(conn, candidate, doc, "register", acting)
     check_registration(entry)
     if entry.issued_date is not None and entry.issued_date > acting.today:
         raise DocumentError("Ngày văn bản không được sau ngày hôm nay.")
@@ -173,36 +184,32 @@ def register(conn: Connection, candidate: Candidate, doc: Incoming, entry: Regis
         secrecy=str(entry.secrecy),
         due_date=entry.due_date,
     )
-    _log(conn, candidate, acting, doc, IncomingRegistered, arrival_number=arrival_number)
+    _log(conn, candidate, acting, agency, person, doc, IncomingRegistered, arrival_number=arrival_number)
     return doc
 
 
 def return_to_sender(conn: Connection, candidate: Candidate, doc: Incoming, reason: str, acting: Acting) -> Incoming:
     """Trả lại: a document sent to the wrong agency, or failing the checks, goes back on the
     exchange with the reason, and is never registered (no số đến used)."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_incoming("return", doc.status, me(agency, acting).role)
+    agency, person = _at_desk(conn, candidate, doc, "return", acting)
     reason = nfc(reason).strip()
     if len(reason) < MIN_REASON:
         raise DocumentError("Vui lòng ghi rõ lý do trả lại (ví dụ: gửi nhầm nơi nhận).")
     if len(reason) > MAX_TEXT:
         raise DocumentError(f"Lý do trả lại dài quá {MAX_TEXT} ký tự.")
     doc = store.update_incoming(conn, doc, status=IncomingStatus.tra_lai, return_reason=reason)
-    _log(conn, candidate, acting, doc, IncomingReturned, reason=reason)
+    _log(conn, candidate, acting, agency, person, doc, IncomingReturned, reason=reason)
     return doc
 
 
 def present(conn: Connection, candidate: Candidate, doc: Incoming, leader_key: str, acting: Acting) -> Incoming:
     """Trình: to the leader who directs its handling."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_incoming("present", doc.status, me(agency, acting).role)
+    agency, person = _at_desk(conn, candidate, doc, "present", acting)
     leader = agency.person(leader_key)
     if leader is None or leader.role is not Role.lanh_dao:
         raise DocumentError("Vui lòng chọn lãnh đạo để trình văn bản.")
     doc = store.update_incoming(conn, doc, status=IncomingStatus.cho_but_phe, presented_to=leader.key)
-    _log(conn, candidate, acting, doc, IncomingPresented, to=leader.name, to_title=leader.title)
+    _log(conn, candidate, acting, agency, person, doc, IncomingPresented, to=leader.name, to_title=leader.title)
     return doc
 
 
@@ -218,10 +225,8 @@ def route_targets(agency: Agency) -> dict[str, str]:
 
 def route(conn: Connection, candidate: Candidate, doc: Incoming, routing: Routing, acting: Acting) -> Incoming:
     """Bút phê: exactly one xử lý chính, the phối hợp, the nhận để biết, the deadline, the direction."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_incoming("route", doc.status, me(agency, acting).role)
-    if doc.presented_to != me(agency, acting).key:
+    agency, person = _at_desk(conn, candidate, doc, "route", acting)
+    if doc.presented_to != person.key:
         raise DocumentError("Văn bản này được trình cho lãnh đạo khác, không phải bạn.")
     check_routing(routing, known=route_targets(agency), today=acting.today)
     direction = nfc(routing.direction).strip()
@@ -234,12 +239,14 @@ def route(conn: Connection, candidate: Candidate, doc: Incoming, routing: Routin
         for_info=list(routing.for_info),
         due_date=routing.due or doc.due_date,  # no hạn given: the document's own deadline stands
         direction=direction,
-        routed_by=me(agency, acting).key,
+        routed_by=person.key,
     )
     _log(
         conn,
         candidate,
         acting,
+        agency,
+        person,
         doc,
         IncomingRouted,
         lead=agency.name_of(routing.lead),
@@ -260,10 +267,8 @@ def complete(
     conn: Connection, candidate: Candidate, doc: Incoming, note: str, reply_id: int | None, acting: Acting
 ) -> Incoming:
     """Hoàn thành xử lý, with the result and, if there is one, the outgoing document that answers it."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_incoming("complete", doc.status, me(agency, acting).role)
-    if not handles(me(agency, acting), doc):
+    agency, person = _at_desk(conn, candidate, doc, "complete", acting)
+    if not handles(person, doc):
         raise DocumentError("Chỉ đơn vị, cá nhân xử lý chính mới hoàn thành được văn bản này.")
     note = nfc(note).strip()
     if not note:
@@ -276,5 +281,15 @@ def complete(
         if reply is None:
             raise DocumentError("Không tìm thấy văn bản trả lời đã chọn.")
     doc = store.update_incoming(conn, doc, status=IncomingStatus.hoan_thanh, result_note=note, reply_id=reply_id)
-    _log(conn, candidate, acting, doc, IncomingCompleted, note=note, reply_number=reply.reference if reply else "")
+    _log(
+        conn,
+        candidate,
+        acting,
+        agency,
+        person,
+        doc,
+        IncomingCompleted,
+        note=note,
+        reply_number=reply.reference if reply else "",
+    )
     return doc

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from mock_services.documents.numbering import CONG_VAN, TYPE_NAMES, format_number, place_date
+from mock_services.documents.numbering import CONG_VAN, TYPE_NAMES, format_number, place_date, symbol_of
 from mock_services.documents.render import Letter
 from mock_services.documents.store import Agency, Outgoing
 
@@ -34,7 +34,7 @@ def outgoing_letter(doc: Outgoing, agency: Agency, *, on: date | None = None) ->
     """The document as it prints: numbered and dated once the văn thư has given it a number."""
     layout: dict[str, Any] = doc.layout
     number = format_number(doc.code_number) if doc.code_number else "     "
-    symbol = doc.symbol or _planned_symbol(doc, agency)
+    symbol = doc.symbol or planned_symbol(doc, agency)
     day = doc.issued_date or on
     summary = doc.subject
     if doc.type == CONG_VAN and summary and not layout.get("summary"):
@@ -57,11 +57,10 @@ def outgoing_letter(doc: Outgoing, agency: Agency, *, on: date | None = None) ->
     )
 
 
-def _planned_symbol(doc: Outgoing, agency: Agency) -> str:
+def planned_symbol(doc: Outgoing, agency: Agency) -> str:
+    """The ký hiệu the rules give the document: a công văn names its drafting unit, a typed document its type."""
     unit = agency.unit(doc.drafting_unit)
-    if doc.type == CONG_VAN:
-        return f"{agency.abbreviation}-{unit.abbreviation if unit else 'VP'}"
-    return f"{doc.type}-{agency.abbreviation}"
+    return symbol_of(doc.type, agency.abbreviation, unit.abbreviation if unit else "VP")
 
 
 def incoming_letter(

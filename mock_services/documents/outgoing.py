@@ -9,7 +9,7 @@ each appends its event in the caller's transaction.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -44,8 +44,9 @@ from mock_services.documents.events import (
     SentToClerk,
     SignatureRequested,
 )
-from mock_services.documents.letters import outgoing_letter, signer_lines_for
-from mock_services.documents.numbering import TYPE_NAMES, check_number_symbol, nfc, symbol_of
+from mock_services.documents.letters import outgoing_letter, planned_symbol, signer_lines_for
+from mock_services.documents.mailing import mail_issued
+from mock_services.documents.numbering import TYPE_NAMES, check_number_symbol, nfc
 from mock_services.documents.render import render_letter
 from mock_services.documents.store import Agency, Outgoing, Person
 
@@ -53,23 +54,34 @@ MAX_TEXT = 20_000
 MAX_COMMENT = 2000
 
 
-def state(conn: Connection, agency: Agency, doc: Outgoing) -> dict[str, Any]:
-    return doc.state(agency)
+def _at_desk(
+    conn: Connection, candidate: Candidate, doc: Outgoing, action: str, acting: Acting, *, holding: bool = False
+) -> tuple[Agency, Person]:
+    """The agency and the person acting, once the rules let that person take this action now
+    (and, with ``holding``, only if the document is on their desk)."""
+    require_own(candidate, doc)
+    agency = agency_of(conn, candidate, acting)
+    person = me(agency, acting)
+    require_outgoing(action, doc.status, person.role)
+    if holding and doc.holder != person.key:
+        holder = agency.person(doc.holder)
+        where = f"{holder.name} ({holder.title})" if holder else "người khác"
+        raise DocumentError(f"Văn bản đang do {where} xử lý, không phải bạn.")
+    return agency, person
 
 
 def _log(
     conn: Connection,
     candidate: Candidate,
     acting: Acting,
+    agency: Agency,
+    person: Person,
     doc: Outgoing,
     make: Any,
-    *,
-    by: Person | None = None,
     **data: Any,
 ) -> None:
-    agency = agency_of(conn, candidate, acting)
-    person = by or me(agency, acting)
-    event: EventData = make(by=person.name, role=str(person.role), **data, after=state(conn, agency, doc))
+    """Append the event ``make`` builds, with who acted and the document's new state."""
+    event: EventData = make(by=person.name, role=str(person.role), **data, after=doc.state(agency))
     emit(conn, candidate, acting, event, str(doc.id))
 
 
@@ -164,52 +176,46 @@ def create_draft(conn: Connection, candidate: Candidate, draft: Draft, acting: A
         },
     )
     doc = store.update_outgoing(conn, doc, files=_render(conn, agency, doc, acting, "du_thao"))
-    _log(conn, candidate, acting, doc, DraftCreated, by=author)
+    _log(conn, candidate, acting, agency, author, doc, DraftCreated)
     return doc
 
 
 def update_draft(conn: Connection, candidate: Candidate, doc: Outgoing, draft: Draft, acting: Acting) -> Outgoing:
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("edit", doc.status, me(agency, acting).role)
-    _require_holder(agency, doc, acting)
+    agency, person = _at_desk(conn, candidate, doc, "edit", acting, holding=True)
     check_draft(draft, agency)
     values = _draft_values(draft, agency, conn, candidate.id)
     changed = [k for k, v in values.items() if getattr(doc, k) != v]
     new_files = [dict(a, version=1, kind="dinh_kem") for a in draft.attachments]
     if not changed and not new_files:
         return doc
-    doc = store.update_outgoing(conn, doc, **values, files=[*doc.files, *new_files])
-    doc = store.update_outgoing(conn, doc, files=_render(conn, agency, doc, acting, "du_thao"))
-    _log(conn, candidate, acting, doc, DraftUpdated, changed=changed + (["files"] if new_files else []))
+    edited = replace(doc, **values, files=[*doc.files, *new_files])
+    doc = store.update_outgoing(conn, doc, **values, files=_render(conn, agency, edited, acting, "du_thao"))
+    _log(conn, candidate, acting, agency, person, doc, DraftUpdated, changed=changed + (["files"] if new_files else []))
     return doc
-
-
-def _require_holder(agency: Agency, doc: Outgoing, acting: Acting) -> None:
-    if doc.holder != me(agency, acting).key:
-        holder = agency.person(doc.holder)
-        where = f"{holder.name} ({holder.title})" if holder else "người khác"
-        raise DocumentError(f"Văn bản đang do {where} xử lý, không phải bạn.")
 
 
 def submit(
     conn: Connection, candidate: Candidate, doc: Outgoing, approver_key: str, note: str, acting: Acting
 ) -> Outgoing:
     """Trình duyệt: to the unit's head or a leader."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("submit", doc.status, me(agency, acting).role)
-    _require_holder(agency, doc, acting)
+    agency, person = _at_desk(conn, candidate, doc, "submit", acting, holding=True)
     approver = agency.person(approver_key)
-    if (
-        approver is None
-        or approver.role not in (Role.lanh_dao, Role.lanh_dao_phong)
-        or approver.key == me(agency, acting).key
-    ):
+    if approver is None or approver.role not in (Role.lanh_dao, Role.lanh_dao_phong) or approver.key == person.key:
         raise DocumentError("Vui lòng chọn lãnh đạo duyệt dự thảo.")
     note = _comment(note, required=False)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_duyet, approver=approver.key, holder=approver.key)
-    _log(conn, candidate, acting, doc, DraftSubmitted, to=approver.name, to_title=approver.title, note=note)
+    _log(
+        conn,
+        candidate,
+        acting,
+        agency,
+        person,
+        doc,
+        DraftSubmitted,
+        to=approver.name,
+        to_title=approver.title,
+        note=note,
+    )
     return doc
 
 
@@ -222,8 +228,7 @@ def _comment(text: str, *, required: bool, what: str = "ý kiến") -> str:
     return text
 
 
-def _with_comment(doc: Outgoing, agency: Agency, kind: str, text: str, acting: Acting) -> list[dict[str, Any]]:
-    person = me(agency, acting)
+def _with_comment(doc: Outgoing, person: Person, kind: str, text: str, acting: Acting) -> list[dict[str, Any]]:
     entry = {"by": person.name, "role": str(person.role), "kind": kind, "text": text, "at": acting.now.isoformat()}
     return [*doc.comments, entry] if text else list(doc.comments)
 
@@ -241,11 +246,9 @@ def consult(
     acting: Acting,
 ) -> Outgoing:
     """Xin ý kiến: colleagues answer; simulated ones answer at once (Đồng ý), as ``system``."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("consult", doc.status, me(agency, acting).role)
+    agency, person = _at_desk(conn, candidate, doc, "consult", acting)
     asked = [agency.person(k) for k in dict.fromkeys(people)]
-    if not people or any(p is None or p.key == me(agency, acting).key for p in asked):
+    if not people or any(p is None or p.key == person.key for p in asked):
         raise DocumentError("Vui lòng chọn người cho ý kiến (không chọn chính mình).")
     if due is not None and due < acting.today:
         raise DocumentError("Hạn cho ý kiến không được trước ngày hôm nay.")
@@ -254,7 +257,7 @@ def consult(
         {
             "person": p.key,
             "name": p.name,
-            "asked_by": me(agency, acting).name,
+            "asked_by": person.name,
             "due": due.isoformat() if due else None,
             "note": note,
             "answer": "",
@@ -266,9 +269,22 @@ def consult(
     ]
     doc = store.update_outgoing(conn, doc, opinions=[*doc.opinions, *entries])
     names = [p.name for p in asked if p is not None]
-    _log(conn, candidate, acting, doc, OpinionRequested, asked=names, due=due.isoformat() if due else None, note=note)
-    for person in (p for p in asked if p is not None and not p.candidate):
-        doc = _answer(conn, candidate, doc, person, Opinion.dong_y, "Thống nhất với dự thảo.", acting.as_system())
+    _log(
+        conn,
+        candidate,
+        acting,
+        agency,
+        person,
+        doc,
+        OpinionRequested,
+        asked=names,
+        due=due.isoformat() if due else None,
+        note=note,
+    )
+    for colleague in (p for p in asked if p is not None and not p.candidate):
+        doc = _answer(
+            conn, candidate, agency, doc, colleague, Opinion.dong_y, "Thống nhất với dự thảo.", acting.as_system()
+        )
     return doc
 
 
@@ -280,23 +296,31 @@ def pending_opinion(doc: Outgoing, person: Person) -> int | None:
 def give_opinion(
     conn: Connection, candidate: Candidate, doc: Outgoing, answer: Opinion, note: str, acting: Acting
 ) -> Outgoing:
-    agency = agency_of(conn, candidate, acting)
     require_own(candidate, doc)
-    if pending_opinion(doc, me(agency, acting)) is None:
+    agency = agency_of(conn, candidate, acting)
+    person = me(agency, acting)
+    if pending_opinion(doc, person) is None:
         raise DocumentError("Không có yêu cầu cho ý kiến nào dành cho bạn trên văn bản này.")
     note = _comment(note, required=True, what="nội dung ý kiến")
-    return _answer(conn, candidate, doc, me(agency, acting), answer, note, acting)
+    return _answer(conn, candidate, agency, doc, person, answer, note, acting)
 
 
 def _answer(
-    conn: Connection, candidate: Candidate, doc: Outgoing, person: Person, answer: Opinion, note: str, acting: Acting
+    conn: Connection,
+    candidate: Candidate,
+    agency: Agency,
+    doc: Outgoing,
+    person: Person,
+    answer: Opinion,
+    note: str,
+    acting: Acting,
 ) -> Outgoing:
     index = pending_opinion(doc, person)
     assert index is not None
     opinions = [dict(o) for o in doc.opinions]
     opinions[index].update(answer=str(answer), answer_note=note, at=acting.now.isoformat())
     doc = store.update_outgoing(conn, doc, opinions=opinions)
-    _log(conn, candidate, acting, doc, OpinionGiven, by=person, opinion=str(answer), note=note)
+    _log(conn, candidate, acting, agency, person, doc, OpinionGiven, opinion=str(answer), note=note)
     return doc
 
 
@@ -307,56 +331,40 @@ def approve(
     conn: Connection, candidate: Candidate, doc: Outgoing, comment: str, acting: Acting, *, to_signer: bool = True
 ) -> Outgoing:
     """Duyệt; by default the draft goes on to its signer at once (duyệt và trình ký)."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("approve", doc.status, me(agency, acting).role)
-    _require_holder(agency, doc, acting)
+    agency, person = _at_desk(conn, candidate, doc, "approve", acting, holding=True)
     comment = _comment(comment, required=False)
-    comments = _with_comment(doc, agency, "duyet", comment, acting)
+    comments = _with_comment(doc, person, "duyet", comment, acting)
     status, holder = (OutgoingStatus.cho_ky, doc.signer) if to_signer else (OutgoingStatus.da_duyet, doc.drafter)
-    doc = store.update_outgoing(
-        conn, doc, status=status, holder=holder, approved_by=me(agency, acting).key, comments=comments
-    )
-    _log(conn, candidate, acting, doc, DraftApproved, comment=comment)
+    doc = store.update_outgoing(conn, doc, status=status, holder=holder, approved_by=person.key, comments=comments)
+    _log(conn, candidate, acting, agency, person, doc, DraftApproved, comment=comment)
     if to_signer:
-        _log(conn, candidate, acting, doc, SignatureRequested, to=agency.name_of(doc.signer))
+        _log(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
     return doc
 
 
 def send_back(conn: Connection, candidate: Candidate, doc: Outgoing, comment: str, acting: Acting) -> Outgoing:
     """Trả lại to the drafter, saying what must change."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("send_back", doc.status, me(agency, acting).role)
-    _require_holder(agency, doc, acting)
+    agency, person = _at_desk(conn, candidate, doc, "send_back", acting, holding=True)
     comment = _comment(comment, required=True, what="ý kiến (những điểm cần sửa)")
-    comments = _with_comment(doc, agency, "tra_lai", comment, acting)
+    comments = _with_comment(doc, person, "tra_lai", comment, acting)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.bi_tra_lai, holder=doc.drafter, comments=comments)
-    _log(conn, candidate, acting, doc, DraftSentBack, comment=comment)
+    _log(conn, candidate, acting, agency, person, doc, DraftSentBack, comment=comment)
     return doc
 
 
 def request_signature(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("request_signature", doc.status, me(agency, acting).role)
-    _require_holder(agency, doc, acting)
+    agency, person = _at_desk(conn, candidate, doc, "request_signature", acting, holding=True)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_ky, holder=doc.signer)
-    _log(conn, candidate, acting, doc, SignatureRequested, to=agency.name_of(doc.signer))
+    _log(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
     return doc
 
 
 def sign(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
     """Ký duyệt. The digital signature itself comes with the signing service; this step records
     who approved the document for issue, and when."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("sign", doc.status, me(agency, acting).role)
-    _require_holder(agency, doc, acting)
-    doc = store.update_outgoing(
-        conn, doc, status=OutgoingStatus.da_ky, signed_by=me(agency, acting).key, signed_at=acting.now
-    )
-    _log(conn, candidate, acting, doc, DraftSigned, method="phe_duyet")
+    agency, person = _at_desk(conn, candidate, doc, "sign", acting, holding=True)
+    doc = store.update_outgoing(conn, doc, status=OutgoingStatus.da_ky, signed_by=person.key, signed_at=acting.now)
+    _log(conn, candidate, acting, agency, person, doc, DraftSigned, method="phe_duyet")
     return doc
 
 
@@ -368,12 +376,9 @@ def clerk_of(agency: Agency) -> Person:
 
 
 def to_clerk(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("to_clerk", doc.status, me(agency, acting).role)
-    _require_holder(agency, doc, acting)
+    agency, person = _at_desk(conn, candidate, doc, "to_clerk", acting, holding=True)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_phat_hanh, holder=clerk_of(agency).key)
-    _log(conn, candidate, acting, doc, SentToClerk)
+    _log(conn, candidate, acting, agency, person, doc, SentToClerk)
     return doc
 
 
@@ -384,17 +389,14 @@ def proposed_number(conn: Connection, agency: Agency, doc: Outgoing, year: int) 
     """The next number of the year and the symbol the rules give this document."""
     kind = doc.type if agency.numbering == "theo_loai" else None
     number = store.next_outgoing_number(conn, doc.candidate_id, year, secret=doc.secrecy != "thuong", kind=kind)
-    unit = agency.unit(doc.drafting_unit)
-    return number, symbol_of(doc.type, agency.abbreviation, unit.abbreviation if unit else "VP")
+    return number, planned_symbol(doc, agency)
 
 
 def number(
     conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting, *, written: str | None = None
 ) -> Outgoing:
     """Cấp số: the system gives the next number; a văn thư who types it is checked against the rules."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("number", doc.status, me(agency, acting).role)
+    agency, person = _at_desk(conn, candidate, doc, "number", acting)
     if doc.code_number is not None:
         raise DocumentError("Văn bản đã được cấp số.")
     year = acting.today.year
@@ -407,9 +409,20 @@ def number(
         code_number = int(typed_number)
     if store.number_taken(conn, candidate.id, year, code_number, symbol, secret=doc.secrecy != "thuong"):
         raise DocumentError(f"Số {code_number:02d}/{symbol} đã được cấp cho văn bản khác trong năm {year}.")
-    doc = store.update_outgoing(conn, doc, code_number=code_number, symbol=symbol, year=year, issued_date=acting.today)
-    doc = store.update_outgoing(conn, doc, files=_render(conn, agency, doc, acting, "ban_phat_hanh"))
-    _log(conn, candidate, acting, doc, OutgoingNumbered, number=doc.number, issued_date=acting.today.isoformat())
+    numbered: dict[str, Any] = {"code_number": code_number, "symbol": symbol, "year": year, "issued_date": acting.today}
+    files = _render(conn, agency, replace(doc, **numbered), acting, "ban_phat_hanh")
+    doc = store.update_outgoing(conn, doc, **numbered, files=files)
+    _log(
+        conn,
+        candidate,
+        acting,
+        agency,
+        person,
+        doc,
+        OutgoingNumbered,
+        number=doc.number,
+        issued_date=acting.today.isoformat(),
+    )
     return doc
 
 
@@ -425,11 +438,7 @@ class Distribution:
 def issue(conn: Connection, candidate: Candidate, doc: Outgoing, to: Distribution, acting: Acting) -> Outgoing:
     """Phát hành: the numbered document goes to its recipients. Mail goes through the mail service,
     from the candidate's mailbox, with the PDF attached (addresses outside the room bounce)."""
-    from mock_services.documents.mailing import mail_issued  # the mail service, only when mailing
-
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("issue", doc.status, me(agency, acting).role)
+    agency, person = _at_desk(conn, candidate, doc, "issue", acting)
     if doc.code_number is None:
         raise DocumentError("Văn bản chưa được cấp số: hãy cấp số trước khi phát hành.")
     known_agencies = {a["name"] for a in agency.agencies}
@@ -448,16 +457,14 @@ def issue(conn: Connection, candidate: Candidate, doc: Outgoing, to: Distributio
         "emails": emails,
     }
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.da_phat_hanh, issued_to=issued_to, holder="")
-    _log(conn, candidate, acting, doc, OutgoingIssued, **issued_to)
+    _log(conn, candidate, acting, agency, person, doc, OutgoingIssued, **issued_to)
     return doc
 
 
 def recall(conn: Connection, candidate: Candidate, doc: Outgoing, reason: str, acting: Acting) -> Outgoing:
     """Thu hồi: the document is frozen with its metadata; the reason is kept."""
-    agency = agency_of(conn, candidate, acting)
-    require_own(candidate, doc)
-    require_outgoing("recall", doc.status, me(agency, acting).role)
+    agency, person = _at_desk(conn, candidate, doc, "recall", acting)
     reason = _comment(reason, required=True, what="lý do thu hồi")
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.thu_hoi, recall_reason=reason)
-    _log(conn, candidate, acting, doc, OutgoingRecalled, reason=reason)
+    _log(conn, candidate, acting, agency, person, doc, OutgoingRecalled, reason=reason)
     return doc

@@ -194,7 +194,7 @@ class Office:
             found = store.get_agency(conn, candidate.id)
             assert doc is not None
             assert found is not None
-            return incoming.state(conn, found, doc)
+            return doc.state(found)
 
     def outgoing_state(self, candidate: Candidate, doc_id: int) -> dict[str, Any]:
         with self.db.read() as conn:
@@ -202,7 +202,7 @@ class Office:
             found = store.get_agency(conn, candidate.id)
             assert doc is not None
             assert found is not None
-            return outgoing.state(conn, found, doc)
+            return doc.state(found)
 
     def blob(self, sha256: str) -> bytes:
         with self.db.read() as conn:

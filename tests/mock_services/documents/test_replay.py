@@ -78,9 +78,9 @@ def live_state(db: Database, candidates: list[Candidate]) -> dict[tuple[int, str
                 continue
             live[(candidate.id, "agency", str(candidate.id))] = found.state()
             for doc in store.incoming_of(conn, candidate.id):
-                live[(candidate.id, "incoming", str(doc.id))] = incoming.state(conn, found, doc)
+                live[(candidate.id, "incoming", str(doc.id))] = doc.state(found)
             for out in store.outgoing_of(conn, candidate.id):
-                live[(candidate.id, "outgoing", str(out.id))] = outgoing.state(conn, found, out)
+                live[(candidate.id, "outgoing", str(out.id))] = out.state(found)
     return live
 
 
