@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
 from mock_services.core.errors import WebError
@@ -91,7 +92,7 @@ def _leads(doc: Incoming, me: Person) -> bool:
     return bool(doc.lead) and doc.lead in (me.key, me.unit)
 
 
-def _incoming_overdue(doc: Incoming, on: date) -> bool:
+def incoming_overdue(doc: Incoming, on: date) -> bool:
     return doc.status not in (IncomingStatus.tra_lai,) and is_overdue(
         doc.due_date, on, done=doc.status is IncomingStatus.hoan_thanh
     )
@@ -124,7 +125,7 @@ INCOMING_LISTS: tuple[DocList, ...] = (
         HANDLERS,
         lambda d, m, t: bool({m.key, m.unit} & set(d.for_info)) and d.status != "tra_lai",
     ),
-    DocList("qua-han", "Quá hạn", ALL_ROLES, lambda d, m, t: _incoming_overdue(d, t) and _visible_incoming(d, m)),
+    DocList("qua-han", "Quá hạn", ALL_ROLES, lambda d, m, t: incoming_overdue(d, t) and _visible_incoming(d, m)),
     DocList("tra-lai", "Đã trả lại", frozenset({Role.van_thu}), lambda d, m, t: d.status == "tra_lai"),
     DocList("tat-ca", "Tất cả văn bản đến", ALL_ROLES, lambda d, m, t: _visible_incoming(d, m)),
 )
@@ -228,11 +229,22 @@ def home_url(agency: Agency) -> str:
 
 
 def frame(
-    conn: Connection, request: Request, ctx: CandidateContext, agency: Agency, active: str = ""
+    conn: Connection,
+    request: Request,
+    ctx: CandidateContext,
+    agency: Agency,
+    active: str = "",
+    *,
+    documents: tuple[list[Incoming], list[Outgoing]] | None = None,
 ) -> dict[str, Any]:
-    """The template context every document page starts from: the menus with counts, the role switcher."""
+    """The template context every document page starts from: the menus with counts, the role
+    switcher. A page that has read the candidate's documents already passes them as ``documents``."""
     on = today(request, ctx)
-    den, di = menus(agency, store.incoming_of(conn, ctx.candidate.id), store.outgoing_of(conn, ctx.candidate.id), on)
+    incoming_docs, outgoing_docs = documents or (
+        store.incoming_of(conn, ctx.candidate.id),
+        store.outgoing_of(conn, ctx.candidate.id),
+    )
+    den, di = menus(agency, incoming_docs, outgoing_docs, on)
     return {
         "ctx": ctx,
         "services": runtime(request).services,
@@ -291,3 +303,31 @@ def parse_day(text: str, label: str) -> date | None:
         return parse_mail_day(text)
     except ValueError:
         raise DocumentError(f"“{label}” không phải là ngày hợp lệ (ví dụ 25/11/2026).") from None
+
+
+def choice(kind: Any, value: str, label: str) -> Any:
+    """A form's value as one of an enum's members, or a Vietnamese error naming the field."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise DocumentError(f"“{label}” không hợp lệ.") from None
+
+
+def act(
+    request: Request,
+    ctx: CandidateContext,
+    attempt: Callable[[Connection, Acting], object],
+    *,
+    done_url: str,
+    done: str,
+    refused: Callable[[str], Response],
+) -> Response:
+    """One action in its own write transaction: on success back to ``done_url`` with the notice
+    ``done``; refused, the page again (``refused``) with the reason and what was typed."""
+    try:
+        with runtime(request).db.write() as conn:
+            ctx.require_open_session(conn)
+            attempt(conn, acting(request, ctx))
+    except DocumentError as exc:
+        return refused(str(exc))
+    return RedirectResponse(with_notice(done_url, done), status_code=303)

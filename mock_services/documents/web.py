@@ -71,28 +71,27 @@ def switch_role(
 
 @router.get("/den/{slug}", response_class=HTMLResponse)
 def incoming_list(request: Request, slug: str, ctx: CandidateContext = Depends(candidate_in_exam)) -> Response:
-    agency = ensure_agency(request, ctx)
-    chosen = pages.find_list(pages.INCOMING_LISTS, slug)
-    with runtime(request).db.read() as conn:
-        context = pages.frame(conn, request, ctx, agency, active=f"den/{slug}")
-        if agency.me.role not in chosen.roles:
-            raise WebError(403, "Danh sách này không dành cho vai trò hiện tại của bạn.", code="list_not_for_role")
-        on = context["today"]
-        docs = [d for d in store.incoming_of(conn, ctx.candidate.id) if chosen.keep(d, agency.me, on)]
-    return render(request, "documents/incoming_list.html", {**context, "title": chosen.title, "docs": docs})
+    return _list(request, ctx, "den", slug)
 
 
 @router.get("/di/{slug}", response_class=HTMLResponse)
 def outgoing_list(request: Request, slug: str, ctx: CandidateContext = Depends(candidate_in_exam)) -> Response:
+    return _list(request, ctx, "di", slug)
+
+
+def _list(request: Request, ctx: CandidateContext, book: str, slug: str) -> Response:
+    """One of the role's lists of incoming (``den``) or outgoing (``di``) documents."""
     agency = ensure_agency(request, ctx)
-    chosen = pages.find_list(pages.OUTGOING_LISTS, slug)
+    chosen = pages.find_list(pages.INCOMING_LISTS if book == "den" else pages.OUTGOING_LISTS, slug)
+    if agency.me.role not in chosen.roles:
+        raise WebError(403, "Danh sách này không dành cho vai trò hiện tại của bạn.", code="list_not_for_role")
     with runtime(request).db.read() as conn:
-        context = pages.frame(conn, request, ctx, agency, active=f"di/{slug}")
-        if agency.me.role not in chosen.roles:
-            raise WebError(403, "Danh sách này không dành cho vai trò hiện tại của bạn.", code="list_not_for_role")
-        on = context["today"]
-        docs = [d for d in store.outgoing_of(conn, ctx.candidate.id) if chosen.keep(d, agency.me, on)]
-    return render(request, "documents/outgoing_list.html", {**context, "title": chosen.title, "docs": docs})
+        documents = store.incoming_of(conn, ctx.candidate.id), store.outgoing_of(conn, ctx.candidate.id)
+        context = pages.frame(conn, request, ctx, agency, active=f"{book}/{slug}", documents=documents)
+    on = context["today"]
+    docs = [d for d in documents[0 if book == "den" else 1] if chosen.keep(d, agency.me, on)]
+    template = "documents/incoming_list.html" if book == "den" else "documents/outgoing_list.html"
+    return render(request, template, {**context, "title": chosen.title, "docs": docs})
 
 
 @router.get("/tim-kiem", response_class=HTMLResponse)
@@ -184,9 +183,5 @@ def document_file(
     return Response(
         data,
         media_type="application/pdf" if is_pdf else "application/octet-stream",
-        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{_quoted(wanted['name'])}"},
+        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(wanted['name'], safe='')}"},
     )
-
-
-def _quoted(name: str) -> str:
-    return quote(name, safe="")

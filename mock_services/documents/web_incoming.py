@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.engine import Connection
 
 from mock_services.core.web import render, runtime
@@ -56,7 +56,7 @@ def _page(
         drafts=drafts,
         reply=reply,
         handles=incoming.handles(agency.me, doc),
-        overdue=pages._incoming_overdue(doc, context["today"]),
+        overdue=pages.incoming_overdue(doc, context["today"]),
     )
     return render(request, "documents/incoming.html", context, status_code=400 if error else 200)
 
@@ -65,14 +65,18 @@ def _act(
     request: Request, ctx: CandidateContext, doc_id: int, action: Action, done: str, form: dict[str, Any]
 ) -> Response:
     ensure_agency(request, ctx)
-    try:
-        with runtime(request).db.write() as conn:
-            ctx.require_open_session(conn)
-            doc = pages.owned_incoming(conn, ctx, doc_id)
-            action(conn, doc, pages.acting(request, ctx))
-    except DocumentError as exc:
-        return _page(request, ctx, doc_id, error=str(exc), form=form)
-    return RedirectResponse(pages.with_notice(f"/van-ban/den/{doc_id}", done), status_code=303)
+
+    def attempt(conn: Connection, acting: Acting) -> None:
+        action(conn, pages.owned_incoming(conn, ctx, doc_id), acting)
+
+    return pages.act(
+        request,
+        ctx,
+        attempt,
+        done_url=f"/van-ban/den/{doc_id}",
+        done=done,
+        refused=lambda error: _page(request, ctx, doc_id, error=error, form=form),
+    )
 
 
 @router.post("/{doc_id:int}/vao-so")
@@ -101,20 +105,13 @@ def register(
             type=loai,
             subject=trich_yeu,
             signer=nguoi_ky,
-            urgency=_choice(Urgency, do_khan, "Độ khẩn"),
-            secrecy=_choice(Secrecy, do_mat, "Độ mật"),
+            urgency=pages.choice(Urgency, do_khan, "Độ khẩn"),
+            secrecy=pages.choice(Secrecy, do_mat, "Độ mật"),
             due_date=pages.parse_day(han_xu_ly, "Hạn xử lý"),
         )
         return incoming.register(conn, ctx.candidate, doc, entry, acting)
 
     return _act(request, ctx, doc_id, action, "Đã vào sổ văn bản đến.", form)
-
-
-def _choice(kind: Any, value: str, label: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        raise DocumentError(f"“{label}” không hợp lệ.") from None
 
 
 @router.post("/{doc_id:int}/tra-lai")

@@ -115,8 +115,8 @@ async def _draft_from(
             kinh_gui=_lines(form["kinh_gui"]),
             recipients=_lines(form["noi_nhan"]),
             signer=form["nguoi_ky"],
-            urgency=_choice(Urgency, form["do_khan"], "Độ khẩn"),
-            secrecy=_choice(Secrecy, form["do_mat"], "Độ mật"),
+            urgency=pages.choice(Urgency, form["do_khan"], "Độ khẩn"),
+            secrecy=pages.choice(Secrecy, form["do_mat"], "Độ mật"),
             related_incoming=int(related) if related.isdigit() else None,
             attachments=tuple(attachments),
         )
@@ -126,13 +126,6 @@ async def _draft_from(
 
 def _default_form_keys() -> tuple[str, ...]:
     return ("loai", "trich_yeu", "noi_dung", "kinh_gui", "noi_nhan", "nguoi_ky", "do_khan", "do_mat", "van_ban_den")
-
-
-def _choice(kind: Any, value: str, label: str) -> Any:
-    try:
-        return kind(value)
-    except ValueError:
-        raise DocumentError(f"“{label}” không hợp lệ.") from None
 
 
 @router.post("/moi")
@@ -216,14 +209,18 @@ def _act(
     request: Request, ctx: CandidateContext, doc_id: int, action: Action, done: str, form: dict[str, Any]
 ) -> Response:
     ensure_agency(request, ctx)
-    try:
-        with runtime(request).db.write() as conn:
-            ctx.require_open_session(conn)
-            doc = pages.owned_outgoing(conn, ctx, doc_id)
-            action(conn, doc, pages.acting(request, ctx))
-    except DocumentError as exc:
-        return _page(request, ctx, doc_id, error=str(exc), form=form)
-    return RedirectResponse(pages.with_notice(f"/van-ban/di/{doc_id}", done), status_code=303)
+
+    def attempt(conn: Connection, acting: Acting) -> None:
+        action(conn, pages.owned_outgoing(conn, ctx, doc_id), acting)
+
+    return pages.act(
+        request,
+        ctx,
+        attempt,
+        done_url=f"/van-ban/di/{doc_id}",
+        done=done,
+        refused=lambda error: _page(request, ctx, doc_id, error=error, form=form),
+    )
 
 
 @router.post("/{doc_id:int}/{step}")
@@ -239,7 +236,7 @@ async def act(request: Request, doc_id: int, step: str, ctx: CandidateContext = 
         ),
         "cho-y-kien": (
             lambda c, d, a: outgoing.give_opinion(
-                c, candidate, d, _choice(Opinion, form.get("y_kien", ""), "Ý kiến"), form.get("noi_dung", ""), a
+                c, candidate, d, pages.choice(Opinion, form.get("y_kien", ""), "Ý kiến"), form.get("noi_dung", ""), a
             ),
             "Đã gửi ý kiến.",
         ),
