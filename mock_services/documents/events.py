@@ -38,6 +38,22 @@ class PersonAction(StateEvent):
     role: str = Field(description=ROLE)
 
 
+class IncomingAction(PersonAction):
+    """Base of the actions people take on an incoming document."""
+
+    object_kind = "incoming"
+
+    after: dict[str, Any] = Field(description=INCOMING_AFTER)
+
+
+class OutgoingAction(PersonAction):
+    """Base of the actions people take on an outgoing document."""
+
+    object_kind = "outgoing"
+
+    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
+
+
 # --- The agency
 
 
@@ -117,230 +133,189 @@ class IncomingReceived(StateEvent):
 
 
 @event_type
-class IncomingOpened(PersonAction):
+class IncomingOpened(IncomingAction):
     """The candidate opened an incoming document (the access history of Phụ lục VI)."""
 
     verb = "documents.incoming_opened"
-    object_kind = "incoming"
-
-    after: dict[str, Any] = Field(description=INCOMING_AFTER)
 
 
 @event_type
-class IncomingRegistered(PersonAction):
+class IncomingRegistered(IncomingAction):
     """The văn thư registered an incoming document (vào sổ): the next số đến of the year, and the
     metadata as the văn thư entered it."""
 
     verb = "documents.incoming_registered"
-    object_kind = "incoming"
 
     arrival_number: int = Field(description="The số đến given, the next of the year.")
-    after: dict[str, Any] = Field(description=INCOMING_AFTER)
 
 
 @event_type
-class IncomingReturned(PersonAction):
+class IncomingReturned(IncomingAction):
     """The văn thư returned an incoming document to its sender (trả lại), with the reason. The
     return is recorded; the mock exchange has no sender to notify."""
 
     verb = "documents.incoming_returned"
-    object_kind = "incoming"
 
     reason: str = Field(description="The reason written (gửi nhầm, sai nơi nhận, không đủ điều kiện …).")
-    after: dict[str, Any] = Field(description=INCOMING_AFTER)
 
 
 @event_type
-class IncomingPresented(PersonAction):
+class IncomingPresented(IncomingAction):
     """The văn thư presented a registered document to a leader (trình) for direction."""
 
     verb = "documents.incoming_presented"
-    object_kind = "incoming"
 
     to: str = Field(description="Name of the leader it was presented to.")
     to_title: str = Field(description="That leader's title.")
-    after: dict[str, Any] = Field(description=INCOMING_AFTER)
 
 
 @event_type
-class IncomingRouted(PersonAction):
+class IncomingRouted(IncomingAction):
     """A leader directed an incoming document (bút phê, chuyển xử lý): exactly one xử lý chính,
     the units assisting, those informed, the deadline and the direction text."""
 
     verb = "documents.incoming_routed"
-    object_kind = "incoming"
 
     lead: str = Field(description="Name of the unit or person leading (xử lý chính, chủ trì).")
     cooperate: list[str] = Field(description="Names of the units or people assisting (phối hợp).")
     for_info: list[str] = Field(description="Names of those receiving it for information (nhận để biết).")
     due: str | None = Field(description="The deadline (hạn xử lý), ISO date, or null.")
     direction: str = Field(description="The direction written (ý kiến chỉ đạo, bút phê).")
-    after: dict[str, Any] = Field(description=INCOMING_AFTER)
 
 
 @event_type
-class IncomingCompleted(PersonAction):
+class IncomingCompleted(IncomingAction):
     """The handler finished an incoming document (hoàn thành xử lý), with a result note and,
     if any, the outgoing document that answers it."""
 
     verb = "documents.incoming_completed"
-    object_kind = "incoming"
 
     note: str = Field(description="The result note.")
     reply_number: str = Field(description="Số ký hiệu (or, not yet issued, the trích yếu) of the linked reply; ''.")
-    after: dict[str, Any] = Field(description=INCOMING_AFTER)
 
 
 # --- Văn bản đi
 
 
 @event_type
-class DraftCreated(PersonAction):
+class DraftCreated(OutgoingAction):
     """A draft outgoing document was created (dự thảo mới), by the candidate or a task's setup."""
 
     verb = "documents.draft_created"
-    object_kind = "outgoing"
-
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class DraftUpdated(PersonAction):
+class DraftUpdated(OutgoingAction):
     """The drafter changed a draft: its fields, or a new file version."""
 
     verb = "documents.draft_updated"
-    object_kind = "outgoing"
 
     changed: list[str] = Field(description="Names of the fields changed.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class DraftSubmitted(PersonAction):
+class DraftSubmitted(OutgoingAction):
     """The drafter sent the draft for approval (trình duyệt) to a unit head or leader."""
 
     verb = "documents.draft_submitted"
-    object_kind = "outgoing"
 
     to: str = Field(description="Name of the approver.")
     to_title: str = Field(description="The approver's title.")
     note: str = Field(description="What the drafter wrote with it.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class OpinionRequested(PersonAction):
+class OpinionRequested(OutgoingAction):
     """Someone asked colleagues for their opinion on a draft (lấy ý kiến)."""
 
     verb = "documents.opinion_requested"
-    object_kind = "outgoing"
 
     asked: list[str] = Field(description="Names of the people asked.")
     due: str | None = Field(description="Hạn cho ý kiến, ISO date, or null.")
     note: str = Field(description="What was asked.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class OpinionGiven(PersonAction):
+class OpinionGiven(OutgoingAction):
     """Someone answered a request for an opinion: Đồng ý, Không đồng ý or Ý kiến khác, with text."""
 
     verb = "documents.opinion_given"
-    object_kind = "outgoing"
 
     opinion: Literal["dong_y", "khong_dong_y", "y_kien_khac"] = Field(description="dong_y, khong_dong_y, y_kien_khac.")
     note: str = Field(description="Nội dung ý kiến.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class DraftApproved(PersonAction):
+class DraftApproved(OutgoingAction):
     """The approver approved the draft (duyệt); with ``to_signer`` it went on for signature at once."""
 
     verb = "documents.draft_approved"
-    object_kind = "outgoing"
 
     comment: str = Field(description="The approver's comment (may be empty).")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class DraftSentBack(PersonAction):
+class DraftSentBack(OutgoingAction):
     """The approver or the signer returned the draft to its drafter (trả lại) with comments."""
 
     verb = "documents.draft_sent_back"
-    object_kind = "outgoing"
 
     comment: str = Field(description="What must change.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class SignatureRequested(PersonAction):
+class SignatureRequested(OutgoingAction):
     """The draft was presented for signature (trình ký) to the person who signs it."""
 
     verb = "documents.signature_requested"
-    object_kind = "outgoing"
 
     to: str = Field(description="Name of the signer.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class DraftSigned(PersonAction):
+class DraftSigned(OutgoingAction):
     """The signer approved the document for issue (ký duyệt). Until the signing service lands the
     step records who approved it; ``method`` says how it was signed."""
 
     verb = "documents.draft_signed"
-    object_kind = "outgoing"
 
     method: Literal["phe_duyet"] = Field(description="phe_duyet: approved in the system, no digital signature yet.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class SentToClerk(PersonAction):
+class SentToClerk(OutgoingAction):
     """The signer sent the signed document to the văn thư for numbering and issue (chuyển văn thư)."""
 
     verb = "documents.sent_to_clerk"
-    object_kind = "outgoing"
-
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class OutgoingNumbered(PersonAction):
+class OutgoingNumbered(OutgoingAction):
     """The văn thư gave the document its number and date (cấp số): the next number of the year,
     the symbol by the rules of Nghị định 30, the issue date."""
 
     verb = "documents.outgoing_numbered"
-    object_kind = "outgoing"
 
     number: str = Field(description="The số, ký hiệu given, e.g. “05/UBND-VP”.")
     issued_date: str = Field(description="The date of the document, ISO.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class OutgoingIssued(PersonAction):
+class OutgoingIssued(OutgoingAction):
     """The văn thư issued the document (phát hành) to its recipients: units of the agency, other
     agencies through the exchange, and addresses by email (through the mail service)."""
 
     verb = "documents.outgoing_issued"
-    object_kind = "outgoing"
 
     internal: list[str] = Field(description="Names of the agency's units and people it went to.")
     agencies: list[str] = Field(description="Names of the other agencies it went to through the exchange.")
     emails: list[str] = Field(description="Addresses it was mailed to.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
 
 
 @event_type
-class OutgoingRecalled(PersonAction):
+class OutgoingRecalled(OutgoingAction):
     """An issued document was recalled (thu hồi), with the reason; it is frozen with its metadata."""
 
     verb = "documents.outgoing_recalled"
-    object_kind = "outgoing"
 
     reason: str = Field(description="Why it was recalled.")
-    after: dict[str, Any] = Field(description=OUTGOING_AFTER)
