@@ -10,7 +10,6 @@ a simulated colleague (a ``system`` actor).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from sqlalchemy.engine import Connection
@@ -21,6 +20,7 @@ from mock_services.documents.acting import Acting, emit
 from mock_services.documents.domain import DocumentError
 from mock_services.documents.events import AgencyPrepared, RoleSwitched
 from mock_services.documents.store import Agency, Incoming, Outgoing, Person
+from mock_services.mail.directory import fold
 
 DEFAULT_PLACE = "Ninh Kiều"
 
@@ -70,7 +70,7 @@ def default_values(candidate: Candidate) -> dict[str, Any]:
     level, place = ward_of(candidate.don_vi) or ("phường", DEFAULT_PLACE)
     own = [{**p, "name": candidate.ho_ten, "candidate": True} for p in CANDIDATE_POSITIONS]
     colleagues = [{**p, "candidate": False} for p in DEFAULT_COLLEAGUES]
-    slug = re.sub(r"[^a-z]", "", _ascii(place).lower()) or "ninhkieu"
+    slug = re.sub(r"[^a-z]", "", fold(place)) or "ninhkieu"
     return {
         "name": f"Ủy ban nhân dân {level} {place}",
         "issuer": f"ỦY BAN NHÂN DÂN\n{level.upper()} {place.upper()}",
@@ -84,10 +84,6 @@ def default_values(candidate: Candidate) -> dict[str, Any]:
         "people": own + colleagues,
         "agencies": [a for a in DEFAULT_AGENCIES if place not in a["name"]],
     }
-
-
-def _ascii(text: str) -> str:
-    return unicodedata.normalize("NFKD", text.replace("Đ", "D").replace("đ", "d")).encode("ascii", "ignore").decode()
 
 
 def agency_of(conn: Connection, candidate: Candidate, acting: Acting) -> Agency:

@@ -36,16 +36,13 @@ def outgoing_letter(doc: Outgoing, agency: Agency, *, on: date | None = None) ->
     number = format_number(doc.code_number) if doc.code_number else "     "
     symbol = doc.symbol or planned_symbol(doc, agency)
     day = doc.issued_date or on
-    summary = doc.subject
-    if doc.type == CONG_VAN and summary and not layout.get("summary"):
-        summary = summary if summary.startswith("V/v") else f"V/v {summary}"
     return Letter(
         issuer_parent=agency.parent.upper(),
         issuer=str(layout.get("issuer") or agency.issuer),
         number_line=str(layout.get("number_line") or f"Số: {number}/{symbol}"),
         place_date=str(layout.get("place_date") or place_date(agency.place, day, year=doc.created_at.year)),
         type_name="" if doc.type == CONG_VAN else TYPE_NAMES.get(doc.type, doc.type).upper(),
-        summary=str(layout.get("summary") or summary),
+        summary=str(layout.get("summary") or summary_line(doc.type, doc.subject)),
         kinh_gui=tuple(layout.get("kinh_gui") or doc.kinh_gui),
         body=doc.body,
         signer_lines=tuple(layout.get("signer_lines") or doc.signer_lines),
@@ -55,6 +52,13 @@ def outgoing_letter(doc: Outgoing, agency: Agency, *, on: date | None = None) ->
         secrecy=SECRECY_STAMPS.get(doc.secrecy, ""),
         draft=doc.code_number is None,
     )
+
+
+def summary_line(kind: str, subject: str) -> str:
+    """The trích yếu as printed: a công văn's under its number, as "V/v …"."""
+    if kind == CONG_VAN and subject and not subject.startswith("V/v"):
+        return f"V/v {subject}"
+    return subject
 
 
 def planned_symbol(doc: Outgoing, agency: Agency) -> str:
@@ -80,16 +84,13 @@ def incoming_letter(
     secrecy: str,
 ) -> Letter:
     """An incoming document made from the metadata a task gives, when the task brings no PDF of its own."""
-    summary = subject
-    if kind == CONG_VAN and summary and not summary.startswith("V/v"):
-        summary = f"V/v {summary}"
     return Letter(
         issuer_parent=parent.upper(),
         issuer=organ_name.upper(),
         number_line=f"Số: {number}",
         place_date=place_date(place, issued),
         type_name="" if kind == CONG_VAN else TYPE_NAMES.get(kind, kind).upper(),
-        summary=summary,
+        summary=summary_line(kind, subject),
         kinh_gui=tuple(kinh_gui),
         body=body,
         signer_lines=tuple(signer_lines),
