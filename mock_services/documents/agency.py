@@ -18,7 +18,7 @@ from mock_services.core.accounts import Candidate
 from mock_services.documents import store
 from mock_services.documents.acting import Acting, emit
 from mock_services.documents.domain import DocumentError
-from mock_services.documents.events import AgencyPrepared, RoleSwitched
+from mock_services.documents.events import AgencyPrepared, PersonAction, RoleSwitched
 from mock_services.documents.store import Agency, Incoming, Outgoing, Person
 from mock_services.mail.directory import fold
 
@@ -128,3 +128,19 @@ def require_own(candidate: Candidate, doc: Incoming | Outgoing) -> None:
     """Defence in depth: an operation only ever touches a document of the candidate's own tenant."""
     if doc.candidate_id != candidate.id:
         raise DocumentError("Không tìm thấy văn bản này.")
+
+
+def log_action(
+    conn: Connection,
+    candidate: Candidate,
+    acting: Acting,
+    agency: Agency,
+    person: Person,
+    doc: Incoming | Outgoing,
+    make: type[PersonAction],
+    **data: Any,
+) -> None:
+    """Append the event ``make`` builds for an action on a document: who acted, in which role, and
+    the document's new state."""
+    event = make(by=person.name, role=str(person.role), **data, after=doc.state(agency))
+    emit(conn, candidate, acting, event, str(doc.id))

@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from mock_services.core.accounts import Candidate
-from mock_services.core.events import EventData
 from mock_services.documents import store
 from mock_services.documents.acting import Acting, emit
-from mock_services.documents.agency import agency_of, me, require_own
+from mock_services.documents.agency import agency_of, log_action, me, require_own
 from mock_services.documents.domain import (
     DocumentError,
     IncomingStatus,
@@ -53,21 +52,6 @@ def _at_desk(
     person = me(agency, acting)
     require_incoming(action, doc.status, person.role)
     return agency, person
-
-
-def _log(
-    conn: Connection,
-    candidate: Candidate,
-    acting: Acting,
-    agency: Agency,
-    person: Person,
-    doc: Incoming,
-    make: Any,
-    **data: Any,
-) -> None:
-    """Append the event ``make`` builds, with who acted and the document's new state."""
-    event: EventData = make(by=person.name, role=str(person.role), **data, after=doc.state(agency))
-    emit(conn, candidate, acting, event, str(doc.id))
 
 
 # --- Arrival
@@ -124,7 +108,7 @@ def opened(conn: Connection, candidate: Candidate, doc: Incoming, acting: Acting
     """Who opened it and when: Phụ lục VI asks the system to keep the access history."""
     require_own(candidate, doc)
     agency = agency_of(conn, candidate, acting)
-    _log(conn, candidate, acting, agency, me(agency, acting), doc, IncomingOpened)
+    log_action(conn, candidate, acting, agency, me(agency, acting), doc, IncomingOpened)
 
 
 # --- Vào sổ, trả lại, trình
@@ -184,7 +168,7 @@ def register(conn: Connection, candidate: Candidate, doc: Incoming, entry: Regis
         secrecy=str(entry.secrecy),
         due_date=entry.due_date,
     )
-    _log(conn, candidate, acting, agency, person, doc, IncomingRegistered, arrival_number=arrival_number)
+    log_action(conn, candidate, acting, agency, person, doc, IncomingRegistered, arrival_number=arrival_number)
     return doc
 
 
@@ -198,7 +182,7 @@ def return_to_sender(conn: Connection, candidate: Candidate, doc: Incoming, reas
     if len(reason) > MAX_TEXT:
         raise DocumentError(f"Lý do trả lại dài quá {MAX_TEXT} ký tự.")
     doc = store.update_incoming(conn, doc, status=IncomingStatus.tra_lai, return_reason=reason)
-    _log(conn, candidate, acting, agency, person, doc, IncomingReturned, reason=reason)
+    log_action(conn, candidate, acting, agency, person, doc, IncomingReturned, reason=reason)
     return doc
 
 
@@ -209,7 +193,7 @@ def present(conn: Connection, candidate: Candidate, doc: Incoming, leader_key: s
     if leader is None or leader.role is not Role.lanh_dao:
         raise DocumentError("Vui lòng chọn lãnh đạo để trình văn bản.")
     doc = store.update_incoming(conn, doc, status=IncomingStatus.cho_but_phe, presented_to=leader.key)
-    _log(conn, candidate, acting, agency, person, doc, IncomingPresented, to=leader.name, to_title=leader.title)
+    log_action(conn, candidate, acting, agency, person, doc, IncomingPresented, to=leader.name, to_title=leader.title)
     return doc
 
 
@@ -241,7 +225,7 @@ def route(conn: Connection, candidate: Candidate, doc: Incoming, routing: Routin
         direction=direction,
         routed_by=person.key,
     )
-    _log(
+    log_action(
         conn,
         candidate,
         acting,
@@ -281,7 +265,7 @@ def complete(
         if reply is None:
             raise DocumentError("Không tìm thấy văn bản trả lời đã chọn.")
     doc = store.update_incoming(conn, doc, status=IncomingStatus.hoan_thanh, result_note=note, reply_id=reply_id)
-    _log(
+    log_action(
         conn,
         candidate,
         acting,

@@ -16,10 +16,9 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from mock_services.core.accounts import Candidate
-from mock_services.core.events import EventData
 from mock_services.documents import store
-from mock_services.documents.acting import Acting, emit
-from mock_services.documents.agency import agency_of, me, require_own
+from mock_services.documents.acting import Acting
+from mock_services.documents.agency import agency_of, log_action, me, require_own
 from mock_services.documents.domain import (
     DocumentError,
     Opinion,
@@ -68,21 +67,6 @@ def _at_desk(
         where = f"{holder.name} ({holder.title})" if holder else "người khác"
         raise DocumentError(f"Văn bản đang do {where} xử lý, không phải bạn.")
     return agency, person
-
-
-def _log(
-    conn: Connection,
-    candidate: Candidate,
-    acting: Acting,
-    agency: Agency,
-    person: Person,
-    doc: Outgoing,
-    make: Any,
-    **data: Any,
-) -> None:
-    """Append the event ``make`` builds, with who acted and the document's new state."""
-    event: EventData = make(by=person.name, role=str(person.role), **data, after=doc.state(agency))
-    emit(conn, candidate, acting, event, str(doc.id))
 
 
 def _render(conn: Connection, agency: Agency, doc: Outgoing, acting: Acting, kind: str) -> list[dict[str, Any]]:
@@ -176,7 +160,7 @@ def create_draft(conn: Connection, candidate: Candidate, draft: Draft, acting: A
         },
     )
     doc = store.update_outgoing(conn, doc, files=_render(conn, agency, doc, acting, "du_thao"))
-    _log(conn, candidate, acting, agency, author, doc, DraftCreated)
+    log_action(conn, candidate, acting, agency, author, doc, DraftCreated)
     return doc
 
 
@@ -190,7 +174,9 @@ def update_draft(conn: Connection, candidate: Candidate, doc: Outgoing, draft: D
         return doc
     edited = replace(doc, **values, files=[*doc.files, *new_files])
     doc = store.update_outgoing(conn, doc, **values, files=_render(conn, agency, edited, acting, "du_thao"))
-    _log(conn, candidate, acting, agency, person, doc, DraftUpdated, changed=changed + (["files"] if new_files else []))
+    log_action(
+        conn, candidate, acting, agency, person, doc, DraftUpdated, changed=changed + (["files"] if new_files else [])
+    )
     return doc
 
 
@@ -204,7 +190,7 @@ def submit(
         raise DocumentError("Vui lòng chọn lãnh đạo duyệt dự thảo.")
     note = _comment(note, required=False)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_duyet, approver=approver.key, holder=approver.key)
-    _log(
+    log_action(
         conn,
         candidate,
         acting,
@@ -269,7 +255,7 @@ def consult(
     ]
     doc = store.update_outgoing(conn, doc, opinions=[*doc.opinions, *entries])
     names = [p.name for p in asked if p is not None]
-    _log(
+    log_action(
         conn,
         candidate,
         acting,
@@ -320,7 +306,7 @@ def _answer(
     opinions = [dict(o) for o in doc.opinions]
     opinions[index].update(answer=str(answer), answer_note=note, at=acting.now.isoformat())
     doc = store.update_outgoing(conn, doc, opinions=opinions)
-    _log(conn, candidate, acting, agency, person, doc, OpinionGiven, opinion=str(answer), note=note)
+    log_action(conn, candidate, acting, agency, person, doc, OpinionGiven, opinion=str(answer), note=note)
     return doc
 
 
@@ -336,9 +322,9 @@ def approve(
     comments = _with_comment(doc, person, "duyet", comment, acting)
     status, holder = (OutgoingStatus.cho_ky, doc.signer) if to_signer else (OutgoingStatus.da_duyet, doc.drafter)
     doc = store.update_outgoing(conn, doc, status=status, holder=holder, approved_by=person.key, comments=comments)
-    _log(conn, candidate, acting, agency, person, doc, DraftApproved, comment=comment)
+    log_action(conn, candidate, acting, agency, person, doc, DraftApproved, comment=comment)
     if to_signer:
-        _log(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
+        log_action(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
     return doc
 
 
@@ -348,14 +334,14 @@ def send_back(conn: Connection, candidate: Candidate, doc: Outgoing, comment: st
     comment = _comment(comment, required=True, what="ý kiến (những điểm cần sửa)")
     comments = _with_comment(doc, person, "tra_lai", comment, acting)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.bi_tra_lai, holder=doc.drafter, comments=comments)
-    _log(conn, candidate, acting, agency, person, doc, DraftSentBack, comment=comment)
+    log_action(conn, candidate, acting, agency, person, doc, DraftSentBack, comment=comment)
     return doc
 
 
 def request_signature(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
     agency, person = _at_desk(conn, candidate, doc, "request_signature", acting, holding=True)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_ky, holder=doc.signer)
-    _log(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
+    log_action(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
     return doc
 
 
@@ -364,7 +350,7 @@ def sign(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) 
     who approved the document for issue, and when."""
     agency, person = _at_desk(conn, candidate, doc, "sign", acting, holding=True)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.da_ky, signed_by=person.key, signed_at=acting.now)
-    _log(conn, candidate, acting, agency, person, doc, DraftSigned, method="phe_duyet")
+    log_action(conn, candidate, acting, agency, person, doc, DraftSigned, method="phe_duyet")
     return doc
 
 
@@ -378,7 +364,7 @@ def clerk_of(agency: Agency) -> Person:
 def to_clerk(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
     agency, person = _at_desk(conn, candidate, doc, "to_clerk", acting, holding=True)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_phat_hanh, holder=clerk_of(agency).key)
-    _log(conn, candidate, acting, agency, person, doc, SentToClerk)
+    log_action(conn, candidate, acting, agency, person, doc, SentToClerk)
     return doc
 
 
@@ -412,7 +398,7 @@ def number(
     numbered: dict[str, Any] = {"code_number": code_number, "symbol": symbol, "year": year, "issued_date": acting.today}
     files = _render(conn, agency, replace(doc, **numbered), acting, "ban_phat_hanh")
     doc = store.update_outgoing(conn, doc, **numbered, files=files)
-    _log(
+    log_action(
         conn,
         candidate,
         acting,
@@ -457,7 +443,7 @@ def issue(conn: Connection, candidate: Candidate, doc: Outgoing, to: Distributio
         "emails": emails,
     }
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.da_phat_hanh, issued_to=issued_to, holder="")
-    _log(conn, candidate, acting, agency, person, doc, OutgoingIssued, **issued_to)
+    log_action(conn, candidate, acting, agency, person, doc, OutgoingIssued, **issued_to)
     return doc
 
 
@@ -466,5 +452,5 @@ def recall(conn: Connection, candidate: Candidate, doc: Outgoing, reason: str, a
     agency, person = _at_desk(conn, candidate, doc, "recall", acting)
     reason = _comment(reason, required=True, what="lý do thu hồi")
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.thu_hoi, recall_reason=reason)
-    _log(conn, candidate, acting, agency, person, doc, OutgoingRecalled, reason=reason)
+    log_action(conn, candidate, acting, agency, person, doc, OutgoingRecalled, reason=reason)
     return doc
