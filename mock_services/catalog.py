@@ -13,8 +13,20 @@ from mock_services.core.db import Database
 from mock_services.core.migrations import SchemaOutcome
 from mock_services.documents import store as documents_store
 from mock_services.mail import store as mail_store
+from mock_services.signing import store as signing_store
 
-TABLE_MODULES = (accounts, blobs, exams, log, migrations, ratelimit, sessions, mail_store, documents_store)
+TABLE_MODULES = (
+    accounts,
+    blobs,
+    exams,
+    log,
+    migrations,
+    ratelimit,
+    sessions,
+    mail_store,
+    documents_store,
+    signing_store,
+)
 
 
 def prepare_schema(db: Database) -> SchemaOutcome:

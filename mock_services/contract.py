@@ -17,8 +17,9 @@ from mock_services.documents import operations as documents_operations
 from mock_services.mail import events as mail_events
 from mock_services.mail import operations as mail_operations
 from mock_services.portal import events as portal_events
+from mock_services.signing import events as signing_events
 
-EVENT_MODULES = (portal_events, mail_events, documents_events)
+EVENT_MODULES = (portal_events, mail_events, documents_events, signing_events)
 OPERATION_MODULES = (mail_operations, documents_operations)
 
 __all__ = [

@@ -19,10 +19,12 @@ from mock_services.core.web import RoomRuntime, csrf_protect
 from mock_services.documents import web as documents_web
 from mock_services.documents import web_incoming as documents_incoming
 from mock_services.documents import web_outgoing as documents_outgoing
+from mock_services.documents import web_signing as documents_signing
 from mock_services.mail import web as mail_web
 from mock_services.mail import web_compose as mail_compose
 from mock_services.mail import web_options as mail_options
 from mock_services.portal import web as portal_web
+from mock_services.signing import web as signing_web
 from sandbox.proctor import web as proctor_web
 
 STATIC_DIR = Path(mock_services.core.__file__).parent / "static"
@@ -45,6 +47,12 @@ SERVICES: tuple[ServiceEntry, ...] = (
         url="/van-ban",
         description="Văn bản đến: vào sổ, trình, bút phê, chuyển xử lý; "
         "văn bản đi: dự thảo, duyệt, ký, cấp số, phát hành.",
+    ),
+    ServiceEntry(
+        key="signing",
+        title=SERVICE_TITLES["signing"],
+        url="/ky-so",
+        description="Chứng thư số, mã PIN, kiểm tra chữ ký số trên tệp PDF; ký số văn bản đi ngay trong luồng văn bản.",
     ),
 )
 
@@ -73,7 +81,10 @@ def create_room_app(settings: RoomSettings, *, db: Database | None = None, clock
     app.include_router(mail_web.router)
     # A document's own page (/den/{id}) before the lists (/den/{slug}).
     app.include_router(documents_incoming.router)
+    # Ký số before the outgoing document's action route (/van-ban/di/{id}/{step}) would take it.
+    app.include_router(documents_signing.router)
     app.include_router(documents_outgoing.router)
     app.include_router(documents_web.router)
+    app.include_router(signing_web.router)
     app.include_router(proctor_web.router)
     return app

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.db import Database, metadata
 from mock_services.core.errors import SathachError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 schema_info = Table(
     "schema_info",
@@ -41,6 +41,7 @@ def _add_new_tables(conn: Connection) -> None:
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_new_tables,  # the mail service: mail_messages, mail_folders, mail_contacts, mail_settings …
     3: _add_new_tables,  # the document service: doc_agencies, doc_incoming, doc_outgoing
+    4: _add_new_tables,  # the signing service: sign_authority, sign_certificates, sign_files
 }
 
 

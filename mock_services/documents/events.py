@@ -274,12 +274,28 @@ class SignatureRequested(OutgoingAction):
 
 @event_type
 class DraftSigned(OutgoingAction):
-    """The signer approved the document for issue (ký duyệt). Until the signing service lands the
-    step records who approved it; ``method`` says how it was signed."""
+    """The signer signed the document for issue: ký số (a PAdES signature with their personal
+    certificate, see signing.pdf_signed) or ký duyệt on paper (phe_duyet, approval recorded only)."""
 
     verb = "documents.draft_signed"
 
-    method: Literal["phe_duyet"] = Field(description="phe_duyet: approved in the system, no digital signature yet.")
+    method: Literal["phe_duyet", "ky_so"] = Field(
+        description="ky_so: digitally signed; phe_duyet: approved in the system, signed on paper."
+    )
+    serial: str = Field(default="", description="ky_so: serial of the certificate that signed.")
+    sha256: str = Field(default="", description="ky_so: sha256 of the signed PDF.")
+
+
+@event_type
+class OutgoingStamped(OutgoingAction):
+    """The văn thư signed the document with the agency's certificate at issue: Thêm số (so), Thêm
+    ngày (ngay), Đóng dấu (dau), or a separate appendix file (phu_luc)."""
+
+    verb = "documents.outgoing_stamped"
+
+    kind: Literal["so", "ngay", "dau", "phu_luc"] = Field(description="Which organisation signature.")
+    serial: str = Field(description="Serial of the agency's certificate.")
+    sha256: str = Field(description="sha256 of the signed PDF.")
 
 
 @event_type

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from mock_services.documents.domain import OutgoingStatus
 from mock_services.documents.numbering import CONG_VAN, TYPE_NAMES, format_number, place_date, symbol_of
 from mock_services.documents.render import Letter
 from mock_services.documents.store import Agency, Outgoing
@@ -28,6 +29,12 @@ def signer_lines_for(title: str) -> list[str]:
     if plain.casefold() == "phó chủ tịch":
         return ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     return ["TL. CHỦ TỊCH", plain.upper()]
+
+
+# Until trình ký the PDF carries the "DỰ THẢO" label; the copy the leader signs does not.
+DRAFT_STATUSES = frozenset(
+    {OutgoingStatus.du_thao, OutgoingStatus.cho_duyet, OutgoingStatus.bi_tra_lai, OutgoingStatus.da_duyet}
+)
 
 
 def outgoing_letter(doc: Outgoing, agency: Agency, *, on: date | None = None) -> Letter:
@@ -50,7 +57,7 @@ def outgoing_letter(doc: Outgoing, agency: Agency, *, on: date | None = None) ->
         recipients=tuple(layout.get("recipients") or doc.recipients),
         urgency=URGENCY_STAMPS.get(doc.urgency, ""),
         secrecy=SECRECY_STAMPS.get(doc.secrecy, ""),
-        draft=doc.code_number is None,
+        draft=doc.code_number is None and doc.status in DRAFT_STATUSES,
     )
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.accounts import Candidate
 from mock_services.documents.acting import Acting
 from mock_services.documents.domain import DocumentError
+from mock_services.documents.signatures import ATTACHMENT, main_file
 from mock_services.documents.store import Agency, Outgoing
 from mock_services.mail import mailbox
 from mock_services.mail.domain import AddressError, parse_recipients
@@ -25,21 +26,30 @@ def mail_issued(
     conn: Connection, candidate: Candidate, doc: Outgoing, agency: Agency, emails: list[str], acting: Acting
 ) -> None:
     to = parse_addresses(", ".join(emails))
-    issued = doc.current_file
-    assert issued is not None, "a numbered document has its PDF"
+    issued = main_file(doc)
     attachment = {
         "name": f"{doc.number.replace('/', '_')}.pdf",
         "sha256": issued["sha256"],
         "size": issued["size"],
         "content_type": "application/pdf",
     }
+    appendices = [
+        {"name": f["name"], "sha256": f["sha256"], "size": f["size"], "content_type": "application/pdf"}
+        for f in doc.files
+        if f.get("kind") == ATTACHMENT and str(f["name"]).lower().endswith(".pdf")
+    ]
     body = (
         f"{agency.name} gửi văn bản số {doc.number} ngày {doc.issued_date:%d/%m/%Y} "
         f"về việc {doc.subject.removeprefix('V/v ').strip()}.\n\n"
         "Văn bản điện tử đính kèm thư này.\n\nVăn thư " + agency.name
     )
     outgoing = mailbox.Outgoing(
-        to=to, cc=[], bcc=[], subject=f"Văn bản số {doc.number}: {doc.subject}", body=body, kept=[attachment]
+        to=to,
+        cc=[],
+        bcc=[],
+        subject=f"Văn bản số {doc.number}: {doc.subject}",
+        body=body,
+        kept=[attachment, *appendices],
     )
     mail_acting = mailbox.Acting(
         now=acting.now, blobs=acting.blobs, tz=acting.tz, domains=acting.mail_domains, context=acting.context

@@ -47,6 +47,7 @@ from mock_services.documents.letters import outgoing_letter, planned_symbol, sig
 from mock_services.documents.mailing import mail_issued
 from mock_services.documents.numbering import TYPE_NAMES, check_number_symbol, nfc
 from mock_services.documents.render import render_letter
+from mock_services.documents.signatures import is_signed
 from mock_services.documents.store import Agency, Outgoing, Person
 
 MAX_TEXT = 20_000
@@ -76,7 +77,7 @@ def _render(conn: Connection, agency: Agency, doc: Outgoing, acting: Acting, kin
     files = list(doc.files)
     if files and files[-1]["sha256"] == ref.sha256:
         return files
-    version = 1 + sum(1 for f in files if f.get("kind") in ("du_thao", "ban_phat_hanh"))
+    version = 1 + sum(1 for f in files if f.get("kind") != "dinh_kem")
     name = f"{'du-thao' if kind == 'du_thao' else 'van-ban'}-v{version}.pdf"
     files.append({"name": name, "sha256": ref.sha256, "size": ref.size, "version": version, "kind": kind})
     return files
@@ -321,7 +322,10 @@ def approve(
     comment = _comment(comment, required=False)
     comments = _with_comment(doc, person, "duyet", comment, acting)
     status, holder = (OutgoingStatus.cho_ky, doc.signer) if to_signer else (OutgoingStatus.da_duyet, doc.drafter)
-    doc = store.update_outgoing(conn, doc, status=status, holder=holder, approved_by=person.key, comments=comments)
+    changes: dict[str, Any] = {"status": status, "holder": holder, "approved_by": person.key, "comments": comments}
+    if to_signer:  # the clean copy to sign: no "DỰ THẢO" label, number and date left blank
+        changes["files"] = _render(conn, agency, replace(doc, status=status), acting, "trinh_ky")
+    doc = store.update_outgoing(conn, doc, **changes)
     log_action(conn, candidate, acting, agency, person, doc, DraftApproved, comment=comment)
     if to_signer:
         log_action(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
@@ -340,14 +344,15 @@ def send_back(conn: Connection, candidate: Candidate, doc: Outgoing, comment: st
 
 def request_signature(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
     agency, person = _at_desk(conn, candidate, doc, "request_signature", acting, holding=True)
-    doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_ky, holder=doc.signer)
+    files = _render(conn, agency, replace(doc, status=OutgoingStatus.cho_ky), acting, "trinh_ky")
+    doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_ky, holder=doc.signer, files=files)
     log_action(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
     return doc
 
 
 def sign(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
-    """Ký duyệt. The digital signature itself comes with the signing service; this step records
-    who approved the document for issue, and when."""
+    """Ký duyệt on paper: records who approved the document for issue, and when. Ký số, the
+    digital signature, is ``signatures.sign_as_leader``."""
     agency, person = _at_desk(conn, candidate, doc, "sign", acting, holding=True)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.da_ky, signed_by=person.key, signed_at=acting.now)
     log_action(conn, candidate, acting, agency, person, doc, DraftSigned, method="phe_duyet")
@@ -396,8 +401,9 @@ def number(
     if store.number_taken(conn, candidate.id, year, code_number, symbol, secret=doc.secrecy != "thuong"):
         raise DocumentError(f"Số {code_number:02d}/{symbol} đã được cấp cho văn bản khác trong năm {year}.")
     numbered: dict[str, Any] = {"code_number": code_number, "symbol": symbol, "year": year, "issued_date": acting.today}
-    files = _render(conn, agency, replace(doc, **numbered), acting, "ban_phat_hanh")
-    doc = store.update_outgoing(conn, doc, **numbered, files=files)
+    if not is_signed(doc):  # a digitally signed PDF is never re-rendered: Thêm số, Thêm ngày stamp it
+        numbered["files"] = _render(conn, agency, replace(doc, **numbered), acting, "ban_phat_hanh")
+    doc = store.update_outgoing(conn, doc, **numbered)
     log_action(
         conn,
         candidate,

@@ -24,7 +24,7 @@ from fpdf.fonts import TTFFont
 # fontTools reports every glyph it prunes while subsetting at INFO: noise in the room's log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
-__all__ = ["Letter", "render_letter", "signature_box"]
+__all__ = ["Boxes", "Letter", "letter_boxes", "render_letter", "signature_box"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,10 +219,20 @@ class _Rendered:
     pdf: bytes
     signature_page: int  # 0-based
     signature_rect_mm: tuple[float, float, float, float]  # x0, y0 (top), x1, y1 (bottom), from the top-left
+    number_rect_mm: tuple[float, float, float, float]  # the "Số: …" line, on page 1
+    date_rect_mm: tuple[float, float, float, float]  # the place and date line, on page 1
 
 
-def _draw_header(pdf: _Document, letter: Letter) -> float:
-    """Issuing body, Quốc hiệu, number, place/date, "V/v" and stamps; return the y below the header."""
+@dataclass(frozen=True, slots=True)
+class Header:
+    bottom: float
+    number_rect: tuple[float, float, float, float]
+    date_rect: tuple[float, float, float, float]
+
+
+def _draw_header(pdf: _Document, letter: Letter) -> Header:
+    """Issuing body, Quốc hiệu, number, place/date, "V/v" and stamps; return the y below the header
+    and where the number and the date lines are (the văn thư's signatures stamp them at issue)."""
     left_cx = _MARGIN_L + _LEFT_COL_W / 2
     right_cx = _RIGHT_COL_X + _RIGHT_COL_W / 2
     top = _MARGIN_T
@@ -256,6 +266,8 @@ def _draw_header(pdf: _Document, letter: Letter) -> float:
     shift = _baseline(14) - _baseline(13)
     y_left = pdf.lines_in(_MARGIN_L, row + shift, _LEFT_COL_W, letter.number_line, "", 13, Align.C)
     y_right = pdf.lines_in(_RIGHT_COL_X, row, _RIGHT_COL_W, letter.place_date, "I", 14, Align.C)
+    number_rect = (_MARGIN_L, row + shift, _MARGIN_L + _LEFT_COL_W, y_left)
+    date_rect = (_RIGHT_COL_X, row, _RIGHT_COL_X + _RIGHT_COL_W, y_right)
 
     # A công văn carries its summary ("V/v …") under the number.
     if not letter.type_name and letter.summary:
@@ -265,7 +277,7 @@ def _draw_header(pdf: _Document, letter: Letter) -> float:
     for stamp in (letter.secrecy, letter.urgency):
         if stamp:
             y_left = pdf.framed(left_cx, y_left + 2.5, stamp, 13, _STAMP_RED)
-    return max(y_left, y_right)
+    return Header(max(y_left, y_right), number_rect, date_rect)
 
 
 def _draw_title(pdf: _Document, letter: Letter, y: float) -> float:
@@ -390,7 +402,8 @@ def _render(letter: Letter) -> _Rendered:
         pdf.add_page()
         pdf.set_font(_FONT, "", 13)
         pdf.set_text_color(0, 0, 0)
-        y = _draw_header(pdf, letter)
+        header = _draw_header(pdf, letter)
+        y = header.bottom
         if letter.type_name:
             y = _draw_title(pdf, letter, y)
         y = _draw_kinh_gui(pdf, letter, y)
@@ -399,7 +412,13 @@ def _render(letter: Letter) -> _Rendered:
         data = bytes(pdf.output())
     finally:
         pdf.close_fonts()
-    return _Rendered(pdf=data, signature_page=page, signature_rect_mm=space)
+    return _Rendered(
+        pdf=data,
+        signature_page=page,
+        signature_rect_mm=space,
+        number_rect_mm=header.number_rect,
+        date_rect_mm=header.date_rect,
+    )
 
 
 def render_letter(letter: Letter) -> bytes:
@@ -411,5 +430,27 @@ def signature_box(letter: Letter) -> tuple[int, float, float, float, float]:
     """Page index (0-based) and the rectangle (x0, y0, x1, y1 in PDF points, origin bottom-left as PDF uses)
     of the empty space between the signer's title lines and the name: where a signature image goes.
     Must agree with what render_letter draws."""
+    return letter_boxes(letter).signature
+
+
+Place = tuple[int, float, float, float, float]  # page (0-based), x0, y0, x1, y1 in PDF points from the bottom left
+
+
+@dataclass(frozen=True, slots=True)
+class Boxes:
+    """Where the signatures of an outgoing document go: the leader's between title and name, the
+    văn thư's number over the "Số:" line and date over the date line (both on page 1)."""
+
+    signature: Place
+    number: Place
+    date: Place
+
+
+def letter_boxes(letter: Letter) -> Boxes:
+    """Must agree with what render_letter draws."""
     rendered = _render(letter)
-    return (rendered.signature_page, *_to_pdf_points(*rendered.signature_rect_mm))
+    return Boxes(
+        signature=(rendered.signature_page, *_to_pdf_points(*rendered.signature_rect_mm)),
+        number=(0, *_to_pdf_points(*rendered.number_rect_mm)),
+        date=(0, *_to_pdf_points(*rendered.date_rect_mm)),
+    )

@@ -418,7 +418,9 @@ def test_only_the_van_thu_numbers(office: Office) -> None:
     assert said.startswith("“Cấp số” dành cho vai trò Văn thư. Hãy chuyển vai trò")
 
 
-def test_every_pdf_version_is_kept_and_the_issued_one_carries_the_number(office: Office) -> None:
+def test_every_pdf_version_is_kept_the_one_to_sign_is_clean_and_the_issued_one_carries_the_number(
+    office: Office,
+) -> None:
     doc = office.draft(office.a)
     office.do(lambda c, a: outgoing.update_draft(c, office.a, doc, replace(DRAFT, body="Bản sửa lần một."), a))
     doc = office.outgoing(office.a, doc.id)
@@ -431,15 +433,18 @@ def test_every_pdf_version_is_kept_and_the_issued_one_carries_the_number(office:
     assert [(f["name"], f["version"], f["kind"]) for f in doc.files] == [
         ("du-thao-v1.pdf", 1, "du_thao"),
         ("du-thao-v2.pdf", 2, "du_thao"),
-        ("van-ban-v3.pdf", 3, "ban_phat_hanh"),
+        ("van-ban-v3.pdf", 3, "trinh_ky"),
+        ("van-ban-v4.pdf", 4, "ban_phat_hanh"),
     ]
-    assert len({f["sha256"] for f in doc.files}) == 3
+    assert len({f["sha256"] for f in doc.files}) == 4
     texts = [pdf_text(office.blob(f["sha256"])) for f in doc.files]  # every blob still there, pypdf opens it
     assert all("01/UBND-VHXH" not in t and "DỰ THẢO" in t for t in texts[:2])
     assert "Bản sửa lần một." in texts[1]
-    assert "Số: 01/UBND-VHXH" in texts[2]
-    assert "Ninh Kiều, ngày 24 tháng 11 năm 2026" in texts[2]
     assert "DỰ THẢO" not in texts[2]
+    assert "01/UBND-VHXH" not in texts[2]
+    assert "Số: 01/UBND-VHXH" in texts[3]
+    assert "Ninh Kiều, ngày 24 tháng 11 năm 2026" in texts[3]
+    assert "DỰ THẢO" not in texts[3]
     [numbered] = [e for e in office.events(office.a) if e.verb == "documents.outgoing_numbered"]
     assert numbered.data["after"]["files"] == doc.files
 

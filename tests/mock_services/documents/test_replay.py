@@ -724,7 +724,8 @@ def test_the_run_ends_where_the_story_says(run: Run) -> None:
         "du-thao-v1.pdf",
         "du-thao-v2.pdf",
         "du-thao-v3.pdf",
-        "van-ban-v4.pdf",
+        "van-ban-v4.pdf",  # the clean copy sent to sign
+        "van-ban-v5.pdf",  # numbered and dated at issue
     ]
     assert (office.agency(a).acting_as, office.agency(b).acting_as) == ("ct", "vt")
 
