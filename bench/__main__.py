@@ -9,7 +9,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import grading, log_append, smtp_delivery
+from bench import grading, log_append, signing, smtp_delivery
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -28,6 +28,10 @@ def main() -> int:
     )
     graded = grading.run()
     print(graded.report(f"   (grading takes {1 / graded.ratio:.2f}x the floor's time; aim <= 3)"))
+    print()
+    print("Signing: PAdES sign / verify of a letter vs ECDSA P-256 over the same bytes")
+    signed = signing.run()
+    print(signed.report())
     RESULTS.mkdir(exist_ok=True)
     record = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -37,6 +41,7 @@ def main() -> int:
         "log_append": log_append.summary(result),
         "smtp_delivery": smtp_delivery.summary(smtp),
         "grading": grading.summary(graded),
+        "signing": signing.summary(signed),
     }
     (RESULTS / "latest.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return 0

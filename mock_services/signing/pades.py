@@ -27,6 +27,7 @@ from pyhanko.pdf_utils.images import PdfImage
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
@@ -189,5 +190,8 @@ def sign_pdf(
         stamp_style=_style(look) if look is not None else None,
         new_field_spec=field_spec,
     )
-    out = pdf_signer.sign_pdf(writer)
+    try:
+        out = pdf_signer.sign_pdf(writer)
+    except SigningError as error:  # e.g. the field is already signed
+        raise PdfSigningError(str(error)) from error
     return bytes(out.getbuffer())

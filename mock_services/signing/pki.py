@@ -118,6 +118,13 @@ def common_name(name: x509.Name) -> str:
     return str(values[0].value) if values else name.rfc4514_string()
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """A common name holds at most 64 bytes of UTF-8, and Vietnamese letters take two or three."""
+    while len(text.encode()) > limit:
+        text = text[:-1]
+    return text
+
+
 def _name(
     common: str, *, organization: str | None = None, unit: str | None = None, uid: str | None = None
 ) -> x509.Name:
@@ -129,7 +136,7 @@ def _name(
         attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit))
     if uid:
         attributes.append(x509.NameAttribute(NameOID.USER_ID, uid))
-    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, common[:64]))
+    attributes.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(common)))
     return x509.Name(attributes)
 
 

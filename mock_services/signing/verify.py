@@ -32,7 +32,6 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -103,7 +102,8 @@ class Trust:
         policy = CertRevTrustPolicy(
             RevocationCheckingPolicy(
                 ee_certificate_rule=signer_rule, intermediate_ca_cert_rule=RevocationCheckingRule.NO_CHECK
-            )
+            ),
+            retroactive_revinfo=True,  # a CRL published after the signature still speaks for then
         )
         return ValidationContext(
             trust_roots=[asn1_x509.Certificate.load(der) for der in self.roots],
@@ -112,7 +112,6 @@ class Trust:
             moment=moment,
             allow_fetching=False,
             revinfo_policy=policy,
-            retroactive_revinfo=True,  # a CRL published after the signature still speaks for then
         )
 
 
@@ -330,6 +329,13 @@ def _has_image(emb: EmbeddedPdfSignature) -> bool:
     return look(appearance.get_object(), 0)
 
 
+def _safe_has_image(emb: EmbeddedPdfSignature) -> bool:
+    try:
+        return _has_image(emb)
+    except Exception:  # a damaged appearance stream shows nothing a reader could trust
+        return False
+
+
 def _stamped_time(emb: EmbeddedPdfSignature) -> dt.datetime | None:
     """The time in the signature's RFC 3161 token, if it has one."""
     attrs = emb.signer_info["unsigned_attrs"]
@@ -391,6 +397,30 @@ def _altered(status: PdfSignatureStatus) -> bool:
     return status.docmdp_ok is False or status.modification_level in (None, ModificationLevel.OTHER)
 
 
+def _unreadable(
+    index: int, field_name: str, error: Exception, cert: x509.Certificate, signer: Signer, rect: Rect | None
+) -> SignatureCheck:
+    return SignatureCheck(
+        index=index,
+        field=field_name,
+        verdict=Verdict.loi_chu_ky,
+        problems=(f"{VERDICT_NAMES[Verdict.loi_chu_ky]}: {error}",),
+        intact=False,
+        trusted=False,
+        revoked=False,
+        expired=False,
+        key_usage_ok=_non_repudiation(cert),
+        weak=False,
+        modified_after="other",
+        covers_whole_file=False,
+        signer=signer,
+        signing_time=None,
+        timestamped=False,
+        rect=rect,
+        has_image=False,
+    )
+
+
 def _check(index: int, emb: EmbeddedPdfSignature, trust: Trust, pages: Sequence[generic.Reference]) -> SignatureCheck:
     field_name = str(emb.field_name)
     rect = _rect(emb, pages)
@@ -416,39 +446,37 @@ def _check(index: int, emb: EmbeddedPdfSignature, trust: Trust, pages: Sequence[
             rect,
             False,
         )
-    stamped = _stamped_time(emb)
+    try:
+        stamped = _stamped_time(emb)
+    except Exception:  # a time-stamp token that cannot even be read is a broken one
+        stamped, token_readable = None, False
+    else:
+        token_readable = True
     claimed = emb.self_reported_timestamp
     moment = stamped or claimed
     try:
         status = validate_pdf_signature(emb, trust.context(moment))
-    except (SignatureValidationError, ValueError, KeyError, TypeError) as error:
-        problems = (f"{VERDICT_NAMES[Verdict.loi_chu_ky]}: {error}",)
-        return SignatureCheck(
-            index,
-            field_name,
-            Verdict.loi_chu_ky,
-            problems,
-            False,
-            False,
-            False,
-            False,
-            _non_repudiation(cert),
-            False,
-            "other",
-            False,
-            signer,
-            moment,
-            False,
-            rect,
-            False,
-        )
-    signing_time = moment
-    timestamped = bool(status.timestamp_validity and status.timestamp_validity.intact)
+    except Exception as error:  # pyHanko and its validator raise many kinds on a crafted signature
+        return _unreadable(index, field_name, error, cert, signer, rect)
+    # The token sits outside what the signer signed: its time counts only if the token itself is
+    # intact, valid and from a trusted TSA. One whose hash does not match was tampered with; one
+    # from an unknown TSA (or with weak algorithms) proves no time, so the chain is judged now.
+    token = status.timestamp_validity
+    timestamped = bool(token and token.intact and token.valid and token.trusted)
+    token_broken = not token_readable or (stamped is not None and not (token and token.intact))
+    if stamped is not None and not timestamped and not token_broken:
+        moment = None
+        try:
+            status = validate_pdf_signature(emb, trust.context(None))
+        except Exception as error:  # as above
+            return _unreadable(index, field_name, error, cert, signer, rect)
+    signing_time = moment or stamped or claimed
     key_usage_ok = _non_repudiation(cert)
     weak = _weak(cert, status.md_algorithm)
-    expired = moment is not None and not (signer.not_before <= moment <= signer.not_after)
+    judged_at = moment or status.validation_time
+    expired = judged_at is not None and not (signer.not_before <= judged_at <= signer.not_after)
     findings: list[Verdict] = []
-    if _altered(status):
+    if _altered(status) or token_broken:
         findings.append(Verdict.bi_sua_doi)
     if status.revoked:
         findings.append(Verdict.da_thu_hoi)
@@ -480,7 +508,7 @@ def _check(index: int, emb: EmbeddedPdfSignature, trust: Trust, pages: Sequence[
         signing_time=signing_time,
         timestamped=timestamped,
         rect=rect,
-        has_image=_has_image(emb),
+        has_image=_safe_has_image(emb),
     )
 
 
