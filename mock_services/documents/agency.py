@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.accounts import Candidate
 from mock_services.documents import store
 from mock_services.documents.acting import Acting, emit
-from mock_services.documents.domain import DocumentError
+from mock_services.documents.domain import DocumentError, require_outgoing
 from mock_services.documents.events import AgencyPrepared, PersonAction, RoleSwitched
 from mock_services.documents.store import Agency, Incoming, Outgoing, Person
 from mock_services.mail.directory import fold
@@ -128,6 +128,22 @@ def require_own(candidate: Candidate, doc: Incoming | Outgoing) -> None:
     """Defence in depth: an operation only ever touches a document of the candidate's own tenant."""
     if doc.candidate_id != candidate.id:
         raise DocumentError("Không tìm thấy văn bản này.")
+
+
+def at_outgoing_desk(
+    conn: Connection, candidate: Candidate, doc: Outgoing, action: str, acting: Acting, *, holding: bool = False
+) -> tuple[Agency, Person]:
+    """The agency and the person acting, once the rules let that person take this action on an
+    outgoing document now (and, with ``holding``, only if the document is on their desk)."""
+    require_own(candidate, doc)
+    agency = agency_of(conn, candidate, acting)
+    person = me(agency, acting)
+    require_outgoing(action, doc.status, person.role)
+    if holding and doc.holder != person.key:
+        holder = agency.person(doc.holder)
+        where = f"{holder.name} ({holder.title})" if holder else "người khác"
+        raise DocumentError(f"Văn bản đang do {where} xử lý, không phải bạn.")
+    return agency, person
 
 
 def log_action(

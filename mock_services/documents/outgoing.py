@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.accounts import Candidate
 from mock_services.documents import store
 from mock_services.documents.acting import Acting
-from mock_services.documents.agency import agency_of, log_action, me, require_own
+from mock_services.documents.agency import agency_of, at_outgoing_desk, log_action, me, require_own
 from mock_services.documents.domain import (
     DocumentError,
     Opinion,
@@ -26,7 +26,6 @@ from mock_services.documents.domain import (
     Role,
     Secrecy,
     Urgency,
-    require_outgoing,
 )
 from mock_services.documents.events import (
     DraftApproved,
@@ -47,27 +46,11 @@ from mock_services.documents.letters import outgoing_letter, planned_symbol, sig
 from mock_services.documents.mailing import mail_issued
 from mock_services.documents.numbering import TYPE_NAMES, check_number_symbol, nfc
 from mock_services.documents.render import render_letter
-from mock_services.documents.signatures import is_signed
+from mock_services.documents.signatures import ATTACHMENT, is_signed
 from mock_services.documents.store import Agency, Outgoing, Person
 
 MAX_TEXT = 20_000
 MAX_COMMENT = 2000
-
-
-def _at_desk(
-    conn: Connection, candidate: Candidate, doc: Outgoing, action: str, acting: Acting, *, holding: bool = False
-) -> tuple[Agency, Person]:
-    """The agency and the person acting, once the rules let that person take this action now
-    (and, with ``holding``, only if the document is on their desk)."""
-    require_own(candidate, doc)
-    agency = agency_of(conn, candidate, acting)
-    person = me(agency, acting)
-    require_outgoing(action, doc.status, person.role)
-    if holding and doc.holder != person.key:
-        holder = agency.person(doc.holder)
-        where = f"{holder.name} ({holder.title})" if holder else "người khác"
-        raise DocumentError(f"Văn bản đang do {where} xử lý, không phải bạn.")
-    return agency, person
 
 
 def _render(conn: Connection, agency: Agency, doc: Outgoing, acting: Acting, kind: str) -> list[dict[str, Any]]:
@@ -77,7 +60,7 @@ def _render(conn: Connection, agency: Agency, doc: Outgoing, acting: Acting, kin
     files = list(doc.files)
     if files and files[-1]["sha256"] == ref.sha256:
         return files
-    version = 1 + sum(1 for f in files if f.get("kind") != "dinh_kem")
+    version = 1 + sum(1 for f in files if f.get("kind") != ATTACHMENT)
     name = f"{'du-thao' if kind == 'du_thao' else 'van-ban'}-v{version}.pdf"
     files.append({"name": name, "sha256": ref.sha256, "size": ref.size, "version": version, "kind": kind})
     return files
@@ -166,7 +149,7 @@ def create_draft(conn: Connection, candidate: Candidate, draft: Draft, acting: A
 
 
 def update_draft(conn: Connection, candidate: Candidate, doc: Outgoing, draft: Draft, acting: Acting) -> Outgoing:
-    agency, person = _at_desk(conn, candidate, doc, "edit", acting, holding=True)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "edit", acting, holding=True)
     check_draft(draft, agency)
     values = _draft_values(draft, agency, conn, candidate.id)
     changed = [k for k, v in values.items() if getattr(doc, k) != v]
@@ -185,7 +168,7 @@ def submit(
     conn: Connection, candidate: Candidate, doc: Outgoing, approver_key: str, note: str, acting: Acting
 ) -> Outgoing:
     """Trình duyệt: to the unit's head or a leader."""
-    agency, person = _at_desk(conn, candidate, doc, "submit", acting, holding=True)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "submit", acting, holding=True)
     approver = agency.person(approver_key)
     if approver is None or approver.role not in (Role.lanh_dao, Role.lanh_dao_phong) or approver.key == person.key:
         raise DocumentError("Vui lòng chọn lãnh đạo duyệt dự thảo.")
@@ -233,7 +216,7 @@ def consult(
     acting: Acting,
 ) -> Outgoing:
     """Xin ý kiến: colleagues answer; simulated ones answer at once (Đồng ý), as ``system``."""
-    agency, person = _at_desk(conn, candidate, doc, "consult", acting)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "consult", acting)
     asked = [agency.person(k) for k in dict.fromkeys(people)]
     if not people or any(p is None or p.key == person.key for p in asked):
         raise DocumentError("Vui lòng chọn người cho ý kiến (không chọn chính mình).")
@@ -318,7 +301,7 @@ def approve(
     conn: Connection, candidate: Candidate, doc: Outgoing, comment: str, acting: Acting, *, to_signer: bool = True
 ) -> Outgoing:
     """Duyệt; by default the draft goes on to its signer at once (duyệt và trình ký)."""
-    agency, person = _at_desk(conn, candidate, doc, "approve", acting, holding=True)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "approve", acting, holding=True)
     comment = _comment(comment, required=False)
     comments = _with_comment(doc, person, "duyet", comment, acting)
     status, holder = (OutgoingStatus.cho_ky, doc.signer) if to_signer else (OutgoingStatus.da_duyet, doc.drafter)
@@ -334,7 +317,7 @@ def approve(
 
 def send_back(conn: Connection, candidate: Candidate, doc: Outgoing, comment: str, acting: Acting) -> Outgoing:
     """Trả lại to the drafter, saying what must change."""
-    agency, person = _at_desk(conn, candidate, doc, "send_back", acting, holding=True)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "send_back", acting, holding=True)
     comment = _comment(comment, required=True, what="ý kiến (những điểm cần sửa)")
     comments = _with_comment(doc, person, "tra_lai", comment, acting)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.bi_tra_lai, holder=doc.drafter, comments=comments)
@@ -343,7 +326,7 @@ def send_back(conn: Connection, candidate: Candidate, doc: Outgoing, comment: st
 
 
 def request_signature(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
-    agency, person = _at_desk(conn, candidate, doc, "request_signature", acting, holding=True)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "request_signature", acting, holding=True)
     files = _render(conn, agency, replace(doc, status=OutgoingStatus.cho_ky), acting, "trinh_ky")
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_ky, holder=doc.signer, files=files)
     log_action(conn, candidate, acting, agency, person, doc, SignatureRequested, to=agency.name_of(doc.signer))
@@ -353,7 +336,7 @@ def request_signature(conn: Connection, candidate: Candidate, doc: Outgoing, act
 def sign(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
     """Ký duyệt on paper: records who approved the document for issue, and when. Ký số, the
     digital signature, is ``signatures.sign_as_leader``."""
-    agency, person = _at_desk(conn, candidate, doc, "sign", acting, holding=True)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "sign", acting, holding=True)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.da_ky, signed_by=person.key, signed_at=acting.now)
     log_action(conn, candidate, acting, agency, person, doc, DraftSigned, method="phe_duyet")
     return doc
@@ -367,7 +350,7 @@ def clerk_of(agency: Agency) -> Person:
 
 
 def to_clerk(conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting) -> Outgoing:
-    agency, person = _at_desk(conn, candidate, doc, "to_clerk", acting, holding=True)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "to_clerk", acting, holding=True)
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.cho_phat_hanh, holder=clerk_of(agency).key)
     log_action(conn, candidate, acting, agency, person, doc, SentToClerk)
     return doc
@@ -387,7 +370,7 @@ def number(
     conn: Connection, candidate: Candidate, doc: Outgoing, acting: Acting, *, written: str | None = None
 ) -> Outgoing:
     """Cấp số: the system gives the next number; a văn thư who types it is checked against the rules."""
-    agency, person = _at_desk(conn, candidate, doc, "number", acting)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "number", acting)
     if doc.code_number is not None:
         raise DocumentError("Văn bản đã được cấp số.")
     year = acting.today.year
@@ -430,7 +413,7 @@ class Distribution:
 def issue(conn: Connection, candidate: Candidate, doc: Outgoing, to: Distribution, acting: Acting) -> Outgoing:
     """Phát hành: the numbered document goes to its recipients. Mail goes through the mail service,
     from the candidate's mailbox, with the PDF attached (addresses outside the room bounce)."""
-    agency, person = _at_desk(conn, candidate, doc, "issue", acting)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "issue", acting)
     if doc.code_number is None:
         raise DocumentError("Văn bản chưa được cấp số: hãy cấp số trước khi phát hành.")
     known_agencies = {a["name"] for a in agency.agencies}
@@ -455,7 +438,7 @@ def issue(conn: Connection, candidate: Candidate, doc: Outgoing, to: Distributio
 
 def recall(conn: Connection, candidate: Candidate, doc: Outgoing, reason: str, acting: Acting) -> Outgoing:
     """Thu hồi: the document is frozen with its metadata; the reason is kept."""
-    agency, person = _at_desk(conn, candidate, doc, "recall", acting)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "recall", acting)
     reason = _comment(reason, required=True, what="lý do thu hồi")
     doc = store.update_outgoing(conn, doc, status=OutgoingStatus.thu_hoi, recall_reason=reason)
     log_action(conn, candidate, acting, agency, person, doc, OutgoingRecalled, reason=reason)

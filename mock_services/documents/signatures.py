@@ -19,8 +19,8 @@ from sqlalchemy.engine import Connection
 from mock_services.core.accounts import Candidate
 from mock_services.core.acting import Acting
 from mock_services.documents import store
-from mock_services.documents.agency import agency_of, log_action, me, require_own
-from mock_services.documents.domain import DocumentError, OutgoingStatus, Role, require_outgoing
+from mock_services.documents.agency import at_outgoing_desk, log_action
+from mock_services.documents.domain import DocumentError, OutgoingStatus
 from mock_services.documents.events import DraftSigned, OutgoingStamped
 from mock_services.documents.letters import outgoing_letter
 from mock_services.documents.numbering import place_date
@@ -158,12 +158,7 @@ def sign_as_leader(
     conn: Connection, candidate: Candidate, doc: Outgoing, box: Box, confirm: Confirmation, acting: Acting
 ) -> Outgoing | Refused:
     """Ký số at trình ký: the personal signature; the document is then signed (đã ký)."""
-    require_own(candidate, doc)
-    agency = agency_of(conn, candidate, acting)
-    person = me(agency, acting)
-    require_outgoing("sign", doc.status, person.role)
-    if doc.holder != person.key:
-        raise DocumentError("Văn bản không chờ bạn ký.")
+    agency, person = at_outgoing_desk(conn, candidate, doc, "sign", acting, holding=True)
     cert = certificates.ensure(conn, candidate, acting, holding_of(agency, person))
     current = main_file(doc)
     request = signer.Request(
@@ -206,10 +201,7 @@ def stamp(
     acting: Acting,
 ) -> Outgoing | Refused:
     """The văn thư's organisation signatures at phát hành: Thêm số, Thêm ngày, Đóng dấu."""
-    require_own(candidate, doc)
-    agency = agency_of(conn, candidate, acting)
-    person = me(agency, acting)
-    require_outgoing("issue", doc.status, person.role)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "issue", acting)
     if kind not in (SignatureKind.so, SignatureKind.ngay, SignatureKind.dau):
         raise DocumentError("Loại chữ ký không hợp lệ ở bước phát hành.")
     if not is_signed(doc):
@@ -252,10 +244,7 @@ def sign_appendix(
     conn: Connection, candidate: Candidate, doc: Outgoing, sha256: str, confirm: Confirmation, acting: Acting
 ) -> Outgoing | Refused:
     """The agency's signature on a separate appendix file: top right of page 1, text only."""
-    require_own(candidate, doc)
-    agency = agency_of(conn, candidate, acting)
-    person = me(agency, acting)
-    require_outgoing("issue", doc.status, person.role)
+    agency, person = at_outgoing_desk(conn, candidate, doc, "issue", acting)
     if doc.code_number is None:
         raise DocumentError("Văn bản chưa được cấp số: hãy cấp số trước khi ký phụ lục.")
     position = next((i for i, f in enumerate(doc.files) if f["sha256"] == sha256 and f.get("kind") == ATTACHMENT), None)
@@ -296,7 +285,3 @@ def sign_appendix(
         sha256=signed.sha256,
     )
     return doc
-
-
-def clerk_roles() -> frozenset[Role]:
-    return frozenset({Role.van_thu})

@@ -3,8 +3,9 @@ a token, what kinds of signature there are and where a box may go."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import Protocol
 
 PIN_ATTEMPTS = 3  # three wrong PINs in a row lock the token, as a real USB token does
 OTP_SECONDS = 120
@@ -75,15 +76,17 @@ def after_wrong_pin(failed: int) -> tuple[int, bool, str]:
     return failed, False, f"Mã PIN không đúng. Bạn còn {left} lần thử trước khi chứng thư số bị khóa."
 
 
-@dataclass(frozen=True)
-class PageArea:
-    """A page's size in PDF points."""
+class PageArea(Protocol):
+    """A page's size in PDF points (``preview.PageSize`` is one)."""
 
-    width: float
-    height: float
+    @property
+    def width(self) -> float: ...
+
+    @property
+    def height(self) -> float: ...
 
 
-def check_box(page: int, pages: list[PageArea], x0: float, y0: float, x1: float, y1: float) -> None:
+def check_box(page: int, pages: Sequence[PageArea], x0: float, y0: float, x1: float, y1: float) -> None:
     """A signature box must lie on an existing page, inside it, and be big enough to see."""
     if not 0 <= page < len(pages):
         raise SigningError(f"Văn bản có {len(pages)} trang; không có trang {page + 1}.")

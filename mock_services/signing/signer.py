@@ -18,7 +18,6 @@ from mock_services.signing import appearance, authority, certificates, pades, pr
 from mock_services.signing.domain import (
     ORGANISATION_KINDS,
     Method,
-    PageArea,
     SignatureKind,
     SigningError,
     check_box,
@@ -74,9 +73,9 @@ def _look(request: Request, cert: Certificate) -> pades.Look | None:
     return pades.Look(text=request.text)  # an appendix: text only, no image (Phụ lục I)
 
 
-def page_areas(pdf: bytes) -> list[PageArea]:
+def page_areas(pdf: bytes) -> list[preview.PageSize]:
     try:
-        return [PageArea(size.width, size.height) for size in preview.page_sizes(pdf)]
+        return preview.page_sizes(pdf)
     except preview.PreviewError as error:
         raise SigningError("Không mở được tệp để ký: tệp không phải PDF, bị hỏng hoặc được đặt mật khẩu.") from error
 

@@ -398,18 +398,26 @@ def _altered(status: PdfSignatureStatus) -> bool:
 
 
 def _unreadable(
-    index: int, field_name: str, error: Exception, cert: x509.Certificate, signer: Signer, rect: Rect | None
+    index: int,
+    field_name: str,
+    error: Exception | None,
+    cert: x509.Certificate | None,
+    signer: Signer | None,
+    rect: Rect | None,
 ) -> SignatureCheck:
+    """A signature that cannot be checked: its certificate unreadable, or its parts crafted so
+    that validation fails outright."""
+    name = VERDICT_NAMES[Verdict.loi_chu_ky]
     return SignatureCheck(
         index=index,
         field=field_name,
         verdict=Verdict.loi_chu_ky,
-        problems=(f"{VERDICT_NAMES[Verdict.loi_chu_ky]}: {error}",),
+        problems=(f"{name}: {error}" if error else name,),
         intact=False,
         trusted=False,
         revoked=False,
         expired=False,
-        key_usage_ok=_non_repudiation(cert),
+        key_usage_ok=_non_repudiation(cert) if cert else False,
         weak=False,
         modified_after="other",
         covers_whole_file=False,
@@ -427,25 +435,7 @@ def _check(index: int, emb: EmbeddedPdfSignature, trust: Trust, pages: Sequence[
     try:
         signer, cert = _signer(emb.signer_cert)
     except Exception:  # a signature without a readable certificate
-        return SignatureCheck(
-            index,
-            field_name,
-            Verdict.loi_chu_ky,
-            (VERDICT_NAMES[Verdict.loi_chu_ky],),
-            False,
-            False,
-            False,
-            False,
-            False,
-            False,
-            "other",
-            False,
-            None,
-            None,
-            False,
-            rect,
-            False,
-        )
+        return _unreadable(index, field_name, None, None, None, rect)
     try:
         stamped = _stamped_time(emb)
     except Exception:  # a time-stamp token that cannot even be read is a broken one
