@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Connection
+from starlette.concurrency import run_in_threadpool
 
 from mock_services.core.acting import Acting
 from mock_services.core.errors import WebError
@@ -101,14 +102,22 @@ def _sign_page(
     return render(request, "documents/sign.html", context, status_code=400 if error else 200)
 
 
+def _page_or_back(
+    request: Request, ctx: CandidateContext, doc_id: int, kind: str, *, error: str = "", form: dict[str, str]
+) -> Response:
+    """The signing page; when it cannot be shown (no such kind of signature, nothing to sign), the
+    document's page with the reason."""
+    try:
+        return _sign_page(request, ctx, doc_id, kind, error=error, form=form)
+    except DocumentError as refused:
+        return RedirectResponse(pages.with_notice(f"/van-ban/di/{doc_id}", str(refused)), status_code=303)
+
+
 @router.get("/{doc_id:int}/ky-so", response_class=HTMLResponse)
 def sign_page(
     request: Request, doc_id: int, loai: str = "", ctx: CandidateContext = Depends(candidate_in_exam)
 ) -> Response:
-    try:
-        return _sign_page(request, ctx, doc_id, loai, form={})
-    except DocumentError as error:
-        return RedirectResponse(pages.with_notice(f"/van-ban/di/{doc_id}", str(error)), status_code=303)
+    return _page_or_back(request, ctx, doc_id, loai, form={})
 
 
 @router.get("/{doc_id:int}/trang/{sha256}/{page:int}.png")
@@ -142,7 +151,8 @@ def _run(
     action: Callable[[Connection, Outgoing, Acting], Outgoing | Refused],
     done: str,
 ) -> Response:
-    """The signature in one write transaction; a wrong PIN commits its count and shows the page again."""
+    """The signature in one write transaction; a wrong PIN commits its count and shows the page again.
+    Run in a worker thread: pyHanko's synchronous API starts an event loop of its own."""
     ensure_agency(request, ctx)
     kind = form.get("loai", "")
     try:
@@ -150,9 +160,9 @@ def _run(
             ctx.require_open_session(conn)
             result = action(conn, pages.owned_outgoing(conn, ctx, doc_id), pages.acting(request, ctx))
     except DocumentError as error:
-        return _sign_page(request, ctx, doc_id, kind, error=str(error), form=form)
+        return _page_or_back(request, ctx, doc_id, kind, error=str(error), form=form)
     if isinstance(result, Refused):
-        return _sign_page(request, ctx, doc_id, kind, error=result.message, form=form)
+        return _page_or_back(request, ctx, doc_id, kind, error=result.message, form=form)
     after = f"/van-ban/di/{doc_id}/ky-so" if result.status == "cho_phat_hanh" else f"/van-ban/di/{doc_id}"
     return RedirectResponse(pages.with_notice(after, done), status_code=303)
 
@@ -172,7 +182,7 @@ async def sign(request: Request, doc_id: int, ctx: CandidateContext = Depends(ca
 
     kind = form.get("loai", "")
     kind_name = SIGNATURE_KIND_NAMES[SignatureKind(kind)] if kind in SignatureKind.__members__ else "chữ ký"
-    return _run(request, ctx, doc_id, form, action, f"Đã ký số: {kind_name}.")
+    return await run_in_threadpool(_run, request, ctx, doc_id, form, action, f"Đã ký số: {kind_name}.")
 
 
 @router.post("/{doc_id:int}/ky-phu-luc")
@@ -184,4 +194,5 @@ async def sign_appendix(request: Request, doc_id: int, ctx: CandidateContext = D
     def action(conn: Connection, doc: Outgoing, acting: Acting) -> Outgoing | Refused:
         return signatures.sign_appendix(conn, candidate, doc, form.get("tep", ""), _confirmation(form), acting)
 
-    return _run(request, ctx, doc_id, form, action, "Đã ký số phụ lục bằng chứng thư số của cơ quan.")
+    done = "Đã ký số phụ lục bằng chứng thư số của cơ quan."
+    return await run_in_threadpool(_run, request, ctx, doc_id, form, action, done)

@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from mock_services.core.blobs import BlobTooLarge
 from mock_services.core.web import add_template_dir, render, runtime
@@ -46,15 +47,20 @@ async def check_file(request: Request, ctx: CandidateContext = Depends(candidate
     upload = form.get("tep")
     if upload is None or isinstance(upload, str) or not upload.filename:
         return _home(request, ctx, error="Vui lòng chọn tệp PDF cần kiểm tra chữ ký.")
-    data = await upload.read()
-    room = runtime(request)
+    data, name = await upload.read(), upload.filename
+    await upload.close()
+    # pyHanko's synchronous API starts an event loop of its own: not on this one.
+    return await run_in_threadpool(_check_and_show, request, ctx, data, name)
+
+
+def _check_and_show(request: Request, ctx: CandidateContext, data: bytes, name: str) -> Response:
     try:
-        with room.db.write() as conn:
+        with runtime(request).db.write() as conn:
             ctx.require_open_session(conn)
-            report = checking.check(conn, ctx.candidate, pages.acting(request, ctx), data, upload.filename)
+            report = checking.check(conn, ctx.candidate, pages.acting(request, ctx), data, name)
     except BlobTooLarge:
         return _home(request, ctx, error="Tệp quá lớn để kiểm tra.")
-    return _home(request, ctx, report=report, name=upload.filename)
+    return _home(request, ctx, report=report, name=name)
 
 
 @router.get("/goc.crt")
