@@ -18,11 +18,13 @@ from zoneinfo import ZoneInfo
 
 from graderd.files import FileReadError, text_of
 from graderd.results import ItemResult, Outcome, TaskResult, tidy
+from graderd.signatures import CERTIFICATE_STATES, log_trust
 from graderd.spec.model import TaskSpec
 from graderd.spec.modifiers import Ungradable, Where, show
 from graderd.spec.rubric import EventCheck, EventMatch, Item, SequenceCheck, StateCheck, TimeRef
 from graderd.spec.templates import Template
 from graderd.trace import Event
+from mock_services.signing.verify import Trust, verify_pdf
 
 ROOM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_COMBINATIONS = 256  # bindings tried per item; beyond this the item reports the first ones
@@ -137,6 +139,8 @@ class _Run:
         self._pools: dict[tuple[str, str], list[Event]] = {}
         self.ungradable: set[str] = set()  # bindings of items that could not be graded
         self._texts: dict[str, str] = {}
+        self._reports: dict[str, dict[str, Any]] = {}
+        self._trust: Trust | None = None
 
     # -- Scope: what checks consult
 
@@ -162,6 +166,14 @@ class _Run:
             except FileReadError as exc:
                 raise Ungradable(f"không đọc được nội dung tệp {sha256[:12]}…: {exc}") from None
         return self._texts[sha256]
+
+    def signatures(self, sha256: str) -> dict[str, Any]:
+        if sha256 not in self._reports:
+            if self._trust is None:
+                certificates = (bound.root for bound in self.states.get(CERTIFICATE_STATES, {}).values())
+                self._trust = log_trust(certificates, self.by_verb, self.file_bytes)
+            self._reports[sha256] = verify_pdf(self.file_bytes(sha256), self._trust).as_dict()
+        return self._reports[sha256]
 
     # -- items
 

@@ -57,6 +57,10 @@ class Scope(Protocol):
 
     def file_text(self, sha256: str, name: str | None = None, content_type: str | None = None) -> str: ...
 
+    def signatures(self, sha256: str) -> dict[str, Any]:
+        """The signature report of a PDF (verify_pdf's ``as_dict``), judged with the trust the log names."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
@@ -286,12 +290,15 @@ class Not(Matcher):
 
 @dataclass(frozen=True, slots=True)
 class FileCheck(Matcher):
-    """A blob, named by its sha256 (or an attachment carrying one): is it a PDF, what does it say."""
+    """A blob, named by its sha256 (or an attachment carrying one): is it a PDF, what does it say,
+    who signed it."""
 
     is_pdf: bool | None
     text_contains: Value | None
     options: TextOptions = DEFAULT_TEXT
     same_as: tuple[str, str] | None = None  # (fixture name, its sha256)
+    verdict: Matcher | None = None  # on the document's verdict: hop_le, khong_hop_le, chua_ky …
+    signatures: Matcher | None = None  # on the list of its signatures, as verify_pdf reports them
 
     def test(self, actual: Any, scope: Scope, root: Any) -> Verdict:
         sha256 = actual.get("sha256") if isinstance(actual, dict) else actual
@@ -299,19 +306,31 @@ class FileCheck(Matcher):
             return Verdict(False, f"{show(actual)} không phải tệp")
         if self.same_as is not None and sha256 != self.same_as[1]:
             return Verdict(False, f"tệp {sha256[:12]}… không phải tệp {self.same_as[0]}")
+        whys = []
         if self.is_pdf is not None:
             pdf = is_pdf(scope.file_bytes(sha256))
             if pdf != self.is_pdf:
                 return Verdict(False, "tệp không phải PDF" if self.is_pdf else "tệp là PDF")
+            whys.append("tệp là PDF" if self.is_pdf else "tệp không phải PDF")
         if self.text_contains is not None:
             expected = self.text_contains.resolve(scope, root)
             wanted = as_text(expected) or ""
             if prepare(wanted, self.options) not in prepare(scope.file_text(sha256), self.options):
                 return Verdict(False, f"nội dung tệp không chứa {show(expected)}")
-            return Verdict(True, f"nội dung tệp chứa {show(expected)}")
+            whys.append(f"nội dung tệp chứa {show(expected)}")
+        for key, matcher, said in (
+            ("verdict", self.verdict, "kết quả kiểm tra chữ ký"),
+            ("signatures", self.signatures, "chữ ký số trong tệp"),
+        ):
+            if matcher is None:
+                continue
+            verdict = matcher.test(scope.signatures(sha256)[key], scope, root)
+            if not verdict.ok:
+                return Verdict(False, f"{said}: {verdict.why}")
+            whys.append(f"{said}: {verdict.why}")
         if self.same_as is not None:
-            return Verdict(True, f"đúng tệp {self.same_as[0]}")
-        return Verdict(True, "tệp là PDF" if self.is_pdf else "tệp đạt")
+            whys.insert(0, f"đúng tệp {self.same_as[0]}")
+        return Verdict(True, "; ".join(whys) or "tệp đạt")
 
 
 @dataclass(frozen=True, slots=True)
@@ -425,12 +444,15 @@ MODIFIERS: dict[str, str] = {
     "any": "ít nhất một phần tử của danh sách đạt (một modifier, hoặc một where trên phần tử)",
     "all": "mọi phần tử của danh sách đều đạt",
     "not": "điều kiện bên trong không được đạt",
-    "file": "tệp (sha256 trong log, hoặc tệp đính kèm): is_pdf, text_contains, same_as (đúng tệp này của đề)",
+    "file": "tệp (sha256 trong log, hoặc tệp đính kèm): is_pdf, text_contains, same_as (đúng tệp này của đề), "
+    "verdict và signatures (chữ ký số trong tệp)",
     "exact": "tùy chọn: so sánh đúng từng ký tự (chỉ chuẩn hóa Unicode NFC)",
     "ignore_accents": "tùy chọn: bỏ qua dấu tiếng Việt (Hòa = hoa, Đức = duc)",
     "similarity": "tùy chọn của equals: chấp nhận văn bản giống ít nhất tỉ lệ này (0–1), theo từng từ",
 }
 _COMPARE = ("equals", "contains", "startswith", "endswith", "in")
+# verify_pdf's verdicts on a whole file (mock_services.signing.verify.DocumentVerdict, tested equal)
+DOCUMENT_VERDICTS = ("hop_le", "khong_hop_le", "chua_ky", "khong_doc_duoc")
 
 
 def compile_where(node: Node, compiler: Compiler, *, what: str) -> Where:
@@ -570,31 +592,43 @@ def _regex(arg: Node, options: TextOptions, compiler: Compiler) -> Matcher:
         return Regex(re.compile("(?!)"))
 
 
+FILE_PREDICATES = ("is_pdf", "text_contains", "same_as", "verdict", "signatures", *TEXT_OPTIONS[:2])
+
+
 def _file(arg: Node, compiler: Compiler) -> Matcher:
     problems = compiler.problems
     if not arg.is_mapping:
         problems.add(arg.mark, f"file needs a mapping such as {{is_pdf: true}}, not {describe(arg)}")
         return FileCheck(None, None)
     assert arg.keys is not None
-    allowed = ("is_pdf", "text_contains", "same_as", *TEXT_OPTIONS[:2])
     for key in arg.value:
-        if key not in allowed:
+        if key not in FILE_PREDICATES:
             problems.add(
                 arg.keys[key],
-                f"unknown file predicate {key!r}{did_you_mean(key, allowed)}; known: {', '.join(allowed)}",
+                f"unknown file predicate {key!r}{did_you_mean(key, FILE_PREDICATES)}; "
+                f"known: {', '.join(FILE_PREDICATES)}",
             )
     is_pdf = arg.value.get("is_pdf")
     if is_pdf is not None and not isinstance(is_pdf.value, bool):
         problems.add(is_pdf.mark, f"is_pdf must be true or false, not {describe(is_pdf)}")
     text = arg.value.get("text_contains")
     same = arg.value.get("same_as")
-    if is_pdf is None and text is None and same is None:
-        problems.add(arg.mark, "file needs is_pdf, text_contains or same_as")
+    verdict, signatures = arg.value.get("verdict"), arg.value.get("signatures")
+    if all(node is None for node in (is_pdf, text, same, verdict, signatures)):
+        problems.add(arg.mark, "file needs is_pdf, text_contains, same_as, verdict or signatures")
+    if verdict is not None and isinstance(verdict.value, str) and verdict.value not in DOCUMENT_VERDICTS:
+        problems.add(
+            verdict.mark,
+            f"verdict {verdict.value!r} is not one of {', '.join(DOCUMENT_VERDICTS)}"
+            f"{did_you_mean(verdict.value, DOCUMENT_VERDICTS)}",
+        )
     return FileCheck(
         None if is_pdf is None else bool(is_pdf.value),
         None if text is None else _value(text, compiler),
         _text_options(arg, compiler),
         None if same is None else _fixture_digest(same, compiler),
+        None if verdict is None else compile_matcher(verdict, compiler.element()),
+        None if signatures is None else compile_matcher(signatures, compiler.element()),
     )
 
 

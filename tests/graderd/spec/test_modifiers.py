@@ -30,6 +30,7 @@ class FakeScope:
     bindings: Mapping[str, Any] = field(default_factory=dict)
     files: Mapping[str, bytes] = field(default_factory=dict)
     texts: Mapping[str, str] = field(default_factory=dict)
+    reports: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     tz: ZoneInfo = ROOM
     memo: dict[tuple[int, int], bool] = field(default_factory=dict)
 
@@ -48,6 +49,11 @@ class FakeScope:
         if sha256 not in self.texts:
             raise Ungradable(f"không đọc được {sha256[:12]}…")
         return self.texts[sha256]
+
+    def signatures(self, sha256: str) -> dict[str, Any]:
+        if sha256 not in self.reports:
+            raise Ungradable(f"không kiểm tra được chữ ký {sha256[:12]}…")
+        return self.reports[sha256]
 
 
 def node_of(text: str) -> Node:
@@ -436,7 +442,8 @@ def test_file_checks_look_at_the_blob_and_are_ungradable_without_it() -> None:
         ("{exists: có}", "exists must be true or false, not the text 'có'"),
         ("{gt: [1, 2]}", "gt compares with a number or a date, not a list"),
         ("{file: {is_pdf: true, signed: true}}", "unknown file predicate 'signed'"),
-        ("{file: {}}", "file needs is_pdf, text_contains or same_as"),
+        ("{file: {}}", "file needs is_pdf, text_contains, same_as, verdict or signatures"),
+        ("{file: {verdict: hople}}", "verdict 'hople' is not one of hop_le"),
         ("{equals: {field: 'data..x'}}", "field needs a path such as data.after.from"),
     ],
 )

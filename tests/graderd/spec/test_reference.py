@@ -227,7 +227,7 @@ SHOWN_IN_EXAMPLES = [
     ("Rubric", "check kinds", list(CHECK_KINDS)),
     ("Modifiers", "modifiers and options", list(MODIFIERS)),
     ("Setup", "setup operations", [op.name for op in operations()]),
-    ("File predicates", "file predicates", ["is_pdf", "text_contains", "same_as"]),
+    ("File predicates", "file predicates", ["is_pdf", "text_contains", "same_as", "verdict", "signatures"]),
 ]
 
 
@@ -242,7 +242,7 @@ def test_everything_has_an_example_that_loads(title: str, what: str, names: list
 
 def test_the_file_predicates_checked_here_are_the_loaders(known_keys: dict[str, list[str]]) -> None:
     predicates = [name for name in known_keys["file predicate"] if name not in TEXT_OPTIONS]
-    assert predicates == ["is_pdf", "text_contains", "same_as"]
+    assert predicates == ["is_pdf", "text_contains", "same_as", "verdict", "signatures"]
 
 
 # --- (b) Every YAML example loads

@@ -703,7 +703,7 @@ def _self_signed(w: Pki) -> bytes:
     return signed_by(signer, world=w, chain=())
 
 
-def _revoked_before_crl(w: Pki) -> bytes:
+def revoked_before_crl(w: Pki) -> bytes:
     return signed_by(w.revoked_before, world=w, stamped_at=w.revoked_at + dt.timedelta(hours=12))
 
 
@@ -812,7 +812,7 @@ _TAMPER: dict[str, tuple[str, Expected, Callable[[Pki], bytes]]] = {
     "revoked_before_crl": (
         "signed (time-stamped) half a day after its certificate was revoked, before the CRL saying so was published",
         Verdict.da_thu_hoi,
-        _revoked_before_crl,
+        revoked_before_crl,
     ),
     "weak_rsa_1024": (
         "signed with an RSA-1024 key",
