@@ -5,10 +5,16 @@ the candidate's events written out as the JSONL trace the exemplar names.
 Traces are recorded, never typed: they are exactly what the services log, so a change in an
 event's shape shows up as a failing ``python -m graderd test`` until they are recorded again
 (``python -m sandbox record-exemplars``).
+
+The files a grading of the trace reads (a signed PDF, the certificates and CRL its signatures are
+checked against) are written beside the trace, in a folder of the trace's name, unless the task's
+folder already has them (its fixtures): ``graderd test`` finds blobs by sha256 in the task's folder.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,11 +26,14 @@ from zoneinfo import ZoneInfo
 import orjson
 from sqlalchemy.engine import Connection
 
+from graderd.engine import grade
 from graderd.spec.model import EXAMPLE_DAY, EXAMPLE_SEED, Exemplar, TaskSpec
+from graderd.spec.problems import Problems
+from graderd.trace import read_trace
 from mock_services.catalog import prepare_schema
 from mock_services.core import log
 from mock_services.core.accounts import Candidate, NewCandidate, candidates_of_exam
-from mock_services.core.blobs import BlobStore
+from mock_services.core.blobs import BlobError, BlobStore
 from mock_services.core.db import Database
 from mock_services.core.errors import SathachError
 from mock_services.core.events import EventContext
@@ -108,8 +117,33 @@ class Recorder:
 RECORDER = Recorder()
 
 
-def record(task: TaskSpec, exemplar: Exemplar, script: Script) -> list[dict[str, Any]]:
-    """Play ``script`` against ``task`` set up for the exemplar's candidate; their events, in order."""
+@dataclass
+class Recorded:
+    """A recorded attempt: the candidate's events in order, and the files grading them read."""
+
+    events: list[dict[str, Any]]
+    files: dict[str, bytes]
+
+
+@dataclass
+class _ReadBlobs:
+    """The room's blob store as grading sees it, noting every blob read."""
+
+    conn: Connection
+    store: BlobStore
+    read: dict[str, bytes] = field(default_factory=dict)
+
+    def get(self, sha256: str, /) -> bytes | None:
+        try:
+            data = self.store.get(self.conn, sha256)
+        except BlobError:
+            return None
+        self.read[sha256] = data
+        return data
+
+
+def record(task: TaskSpec, exemplar: Exemplar, script: Script) -> Recorded:
+    """Play ``script`` against ``task`` set up for the exemplar's candidate."""
     with tempfile.TemporaryDirectory(prefix="sathach-record-") as scratch:
         settings = RoomSettings(data_dir=Path(scratch), environment="development")
         db = Database(settings.resolved_database_url)
@@ -138,13 +172,53 @@ def record(task: TaskSpec, exemplar: Exemplar, script: Script) -> list[dict[str,
             script(Attempt(conn, candidate, settings, EXAM_START + timedelta(minutes=2), assignment.params))
         with db.read() as conn:
             events = [record.as_json() for record in log.iter_events(conn, candidate_id=candidate.id)]
+            files = _files_read(task, exemplar, assignment.params, events, _ReadBlobs(conn, BlobStore(1)))
         db.dispose()
-    return events
+    return Recorded(events, files)
+
+
+def _files_read(
+    task: TaskSpec, exemplar: Exemplar, params: dict[str, Any], events: list[dict[str, Any]], blobs: _ReadBlobs
+) -> dict[str, bytes]:
+    """The blobs a grading of ``events`` reads, by sha256."""
+    with tempfile.TemporaryDirectory(prefix="sathach-trace-") as scratch:
+        trace = Path(scratch) / "trace.jsonl"
+        write_trace(trace, events)
+        problems = Problems()
+        parsed = read_trace(trace, problems)
+    if problems:
+        raise RecordingError(f"{task.id} {exemplar.trace.name}: the recorded trace does not read back: {problems}")
+    grade(task, params, parsed, blobs, candidate=exemplar.candidate)
+    return blobs.read
 
 
 def write_trace(path: Path, events: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"".join(orjson.dumps(event, option=orjson.OPT_SORT_KEYS) + b"\n" for event in events))
+
+
+def write_files(task: TaskSpec, exemplar: Exemplar, files: dict[str, bytes]) -> Path | None:
+    """The files a grading read that the task's folder lacks, in a folder named after the trace
+    (``exemplars/x/full.jsonl`` → ``exemplars/x/full/``), replacing what an earlier recording left."""
+    folder = exemplar.trace.with_suffix("")
+    if folder.is_dir():
+        shutil.rmtree(folder)
+    present = {hashlib.sha256(path.read_bytes()).hexdigest() for path in task.folder.rglob("*") if path.is_file()}
+    missing = {sha: data for sha, data in files.items() if sha not in present}
+    if not missing:
+        return None
+    folder.mkdir(parents=True)
+    for sha, data in sorted(missing.items()):
+        (folder / f"{sha[:16]}{_extension(data)}").write_bytes(data)
+    return folder
+
+
+def _extension(data: bytes) -> str:
+    if data.startswith(b"%PDF-"):
+        return ".pdf"
+    if data.startswith(b"\x30"):  # an ASN.1 SEQUENCE: a certificate or a CRL in DER
+        return ".der"
+    return ".bin"
 
 
 def record_bank(root: Path, only: set[str] | None = None) -> list[Path]:
@@ -163,8 +237,12 @@ def record_bank(root: Path, only: set[str] | None = None) -> list[Path]:
             if script is None:
                 missing.append(f"{task.id} {exemplar.trace.name}")
                 continue
-            write_trace(exemplar.trace, record(task, exemplar, script))
+            recorded = record(task, exemplar, script)
+            write_trace(exemplar.trace, recorded.events)
             written.append(exemplar.trace)
+            folder = write_files(task, exemplar, recorded.files)
+            if folder is not None:
+                written.append(folder)
     if missing:
         raise RecordingError(f"no scripted attempt for: {', '.join(missing)} (add one in sandbox/attempts/)")
     return written

@@ -89,6 +89,12 @@ class IncomingArgs(SetupArgs):
     secrecy: Secrecy = Field(Secrecy.thuong, description="thuong, mat, toi_mat or tuyet_mat.")
     due: dt.date | None = Field(None, description="Thời hạn giải quyết, if the document sets one.")
     file: str | None = Field(None, description="A PDF from the task's folder; rendered from the metadata otherwise.")
+    signed: Literal["hop_le", "bi_sua_doi", "khong_tin_cay"] | None = Field(
+        None,
+        description="Ký số by the sender: its leader (`signer`) signs and its văn thư seals, from the room's CA "
+        "(hop_le); then changed by an editor after signing (bi_sua_doi); or signed by a look-alike CA nobody "
+        "trusts (khong_tin_cay). Unsigned (a scan) when absent. Visible on a rendered letter, invisible on a `file`.",
+    )
     channel: Literal["lien_thong", "email"] = Field("lien_thong", description="lien_thong or email.")
     step: Literal["cho_vao_so", "cho_trinh", "cho_but_phe", "dang_xu_ly"] = Field(
         "cho_vao_so",
@@ -147,6 +153,11 @@ class DraftArgs(SetupArgs):
         "du_thao", description="Where it waits: du_thao, cho_duyet (at approver), cho_ky (at signer), cho_phat_hanh."
     )
     approver: str = Field("ct", description="Key of the approver (steps cho_duyet on).")
+    ky_so: bool = Field(
+        False,
+        description="At step cho_phat_hanh, the signer has signed digitally (ký số, in the signature space) "
+        "instead of on paper, so the văn thư issues it with Thêm số, Thêm ngày and Đóng dấu.",
+    )
     consult: list[str] = Field(default_factory=list, description="Keys of people asked for their opinion on it.")
 
     @field_validator("type")

@@ -7,15 +7,23 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
+from mock_services.core.accounts import Candidate
 from mock_services.core.events import EventContext
 from mock_services.core.setup_ops import SetupContext, SetupError, implements
 from mock_services.documents import agency as agency_ops
-from mock_services.documents import incoming, outgoing, store
+from mock_services.documents import incoming, outgoing, signatures, store
 from mock_services.documents.acting import Acting
 from mock_services.documents.domain import DocumentError, Routing
 from mock_services.documents.letters import incoming_letter
 from mock_services.documents.operations import AgencyArgs, DraftArgs, IncomingArgs, PersonArgs, UnitArgs
-from mock_services.documents.render import render_letter
+from mock_services.documents.render import Letter, render_letter
+from mock_services.documents.store import Outgoing
+from mock_services.signing import certificates, received
+from mock_services.signing.certificates import Refused
+from mock_services.signing.domain import Method, SignatureKind
+from mock_services.signing.pades import PdfSigningError
 
 # The simulated văn thư who registers and presents what a setup puts further down the line.
 CLERK = "vt2"
@@ -117,6 +125,9 @@ def add_incoming(ctx: SetupContext, args: IncomingArgs) -> int:
         )
         data = render_letter(letter)
         name = f"{args.number.replace('/', '_')}.pdf"
+    if args.signed is not None:
+        state = received.Arrival(args.signed)
+        data = _signed_by_sender(ctx, acting, args, data, None if args.file else letter, state)
     ref = ctx.blobs.put(ctx.conn, data, now=ctx.now)
     arrival = incoming.Arrival(
         number=args.number,
@@ -159,6 +170,23 @@ def add_incoming(ctx: SetupContext, args: IncomingArgs) -> int:
         leader = acting.as_colleague(args.presented_to)
         doc = _run("documents.incoming", lambda: incoming.route(conn, candidate, doc, routing, leader))
     return int(doc.id)
+
+
+def _signed_by_sender(
+    ctx: SetupContext, acting: Acting, args: IncomingArgs, data: bytes, letter: Letter | None, arrival: received.Arrival
+) -> bytes:
+    boxes = signatures.letter_signature_boxes(letter) if letter is not None else (None, None)
+    sender = received.Sender(
+        organization=args.sender,
+        signer=args.signer,
+        parent=args.parent.upper() or None,
+        signature_box=boxes[0],
+        seal_box=boxes[1],
+    )
+    try:
+        return received.sign_as_sender(ctx.conn, ctx.candidate, acting, data, sender, arrival)
+    except PdfSigningError as error:
+        raise SetupError(f"documents.incoming: cannot sign {args.file or 'the letter'}: {error}") from None
 
 
 @implements("documents.draft")
@@ -205,6 +233,23 @@ def add_draft(ctx: SetupContext, args: DraftArgs) -> int:
         doc = _run(name, lambda: outgoing.approve(conn, candidate, doc, "", approver))
     if reached >= 3:
         signer = acting.as_colleague(args.signer)
-        doc = _run(name, lambda: outgoing.sign(conn, candidate, doc, signer))
+        if args.ky_so:
+            doc = _run(name, lambda: _sign_digitally(conn, candidate, doc, args.signer, signer))
+        else:
+            doc = _run(name, lambda: outgoing.sign(conn, candidate, doc, signer))
         doc = _run(name, lambda: outgoing.to_clerk(conn, candidate, doc, signer))
     return int(doc.id)
+
+
+def _sign_digitally(conn: Connection, candidate: Candidate, doc: Outgoing, key: str, acting: Acting) -> Outgoing:
+    """The signer's ký số where the signature space is, confirmed with their own PIN."""
+    agency = store.get_agency(conn, candidate.id)
+    person = agency.person(key) if agency else None
+    if agency is None or person is None:
+        raise SetupError(f"documents.draft: no person {key!r} in the agency to sign")
+    cert = certificates.ensure(conn, candidate, acting, signatures.holding_of(agency, person))
+    box = signatures.default_boxes(doc, agency)[SignatureKind.ca_nhan]
+    signed = signatures.sign_as_leader(conn, candidate, doc, box, signatures.Confirmation(Method.pin, cert.pin), acting)
+    if isinstance(signed, Refused):
+        raise SetupError(f"documents.draft: {key} could not sign: {signed.message}")
+    return signed

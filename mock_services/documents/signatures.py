@@ -24,7 +24,7 @@ from mock_services.documents.domain import DocumentError, OutgoingStatus
 from mock_services.documents.events import DraftSigned, OutgoingStamped
 from mock_services.documents.letters import outgoing_letter
 from mock_services.documents.numbering import place_date
-from mock_services.documents.render import letter_boxes
+from mock_services.documents.render import Letter, letter_boxes
 from mock_services.documents.store import Agency, Outgoing, Person
 from mock_services.signing import certificates, signer
 from mock_services.signing.certificates import AGENCY, CANDIDATE, Holding, Refused
@@ -87,16 +87,25 @@ def default_boxes(doc: Outgoing, agency: Agency) -> dict[SignatureKind, Box]:
     # The layout of the version the leader signed: not numbered, not dated.
     boxes = letter_boxes(outgoing_letter(replace(doc, code_number=None, issued_date=None), agency))
     signature = _points(boxes.signature)
-    middle = (signature.y0 + signature.y1) / 2
-    seal_x0 = signature.x0 + signature.width / 3 - SEAL_POINTS  # its right edge a third into the signature
     return {
         SignatureKind.ca_nhan: signature,
         SignatureKind.so: _points(boxes.number),
         SignatureKind.ngay: _points(boxes.date),
-        SignatureKind.dau: Box(
-            signature.page, seal_x0, middle - SEAL_POINTS / 2, seal_x0 + SEAL_POINTS, middle + SEAL_POINTS / 2
-        ),
+        SignatureKind.dau: seal_over(signature),
     }
+
+
+def seal_over(signature: Box) -> Box:
+    """The seal's place: its right edge a third into the leader's signature, centred on its height."""
+    middle = (signature.y0 + signature.y1) / 2
+    x0 = signature.x0 + signature.width / 3 - SEAL_POINTS
+    return Box(signature.page, x0, middle - SEAL_POINTS / 2, x0 + SEAL_POINTS, middle + SEAL_POINTS / 2)
+
+
+def letter_signature_boxes(letter: Letter) -> tuple[Box, Box]:
+    """The signature's and the seal's places on a rendered letter."""
+    signature = _points(letter_boxes(letter).signature)
+    return signature, seal_over(signature)
 
 
 def appendix_box(width: float, height: float) -> Box:

@@ -23,8 +23,9 @@ from mock_services.documents import pages, store
 from mock_services.documents.acting import emit
 from mock_services.documents.domain import DocumentError
 from mock_services.documents.events import FileOpened, RegisterViewed, Searched
-from mock_services.documents.store import Agency
+from mock_services.documents.store import Agency, Incoming, Outgoing
 from mock_services.portal.deps import CandidateContext, current_candidate
+from mock_services.signing import checking
 
 add_template_dir(Path(__file__).parent / "templates")
 
@@ -153,6 +154,23 @@ def _register_rows(conn: Connection, candidate_id: int, book: str, year: int) ->
     return sorted(issued, key=lambda d: (d.secrecy != "thuong", d.code_number or 0))
 
 
+def _document_file(
+    conn: Connection, ctx: CandidateContext, kind: str, doc_id: int, sha256: str
+) -> tuple[Incoming | Outgoing, dict[str, Any]]:
+    """One of the files of one of the candidate's documents (``den`` incoming, ``di`` outgoing)."""
+    doc: Incoming | Outgoing
+    if kind == "den":
+        doc = pages.owned_incoming(conn, ctx, doc_id)
+    elif kind == "di":
+        doc = pages.owned_outgoing(conn, ctx, doc_id)
+    else:
+        raise WebError(404, pages.NOT_FOUND, code="document_not_found")
+    wanted = next((f for f in doc.files if f["sha256"] == sha256), None)
+    if wanted is None:
+        raise WebError(404, "Không tìm thấy tệp này của văn bản.", code="file_not_found")
+    return doc, wanted
+
+
 @router.get("/tep/{kind}/{doc_id}/{sha256}")
 def document_file(
     request: Request, kind: str, doc_id: int, sha256: str, ctx: CandidateContext = Depends(candidate_in_exam)
@@ -161,15 +179,7 @@ def document_file(
     room = runtime(request)
     with room.db.write() as conn:
         ctx.require_open_session(conn)
-        if kind == "den":
-            files = pages.owned_incoming(conn, ctx, doc_id).files
-        elif kind == "di":
-            files = pages.owned_outgoing(conn, ctx, doc_id).files
-        else:
-            raise WebError(404, pages.NOT_FOUND, code="document_not_found")
-        wanted = next((f for f in files if f["sha256"] == sha256), None)
-        if wanted is None:
-            raise WebError(404, "Không tìm thấy tệp này của văn bản.", code="file_not_found")
+        _, wanted = _document_file(conn, ctx, kind, doc_id, sha256)
         data = room.blobs.get(conn, sha256)
         event = FileOpened(
             document="incoming" if kind == "den" else "outgoing",
@@ -185,3 +195,23 @@ def document_file(
         media_type="application/pdf" if is_pdf else "application/octet-stream",
         headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(wanted['name'], safe='')}"},
     )
+
+
+@router.post("/tep/{kind}/{doc_id}/{sha256}/kiem-tra-chu-ky", response_class=HTMLResponse)
+def check_signatures(
+    request: Request, kind: str, doc_id: int, sha256: str, ctx: CandidateContext = Depends(candidate_in_exam)
+) -> Response:
+    """Kiểm tra chữ ký of a document's file, as the văn thư does before accepting it; logged.
+    (A sync route: FastAPI runs it in a worker thread, where pyHanko may start its event loop.)"""
+    room = runtime(request)
+    agency = ensure_agency(request, ctx)
+    with room.db.write() as conn:
+        ctx.require_open_session(conn)
+        doc, wanted = _document_file(conn, ctx, kind, doc_id, sha256)
+        data = room.blobs.get(conn, sha256)
+        document = {"kind": "incoming" if kind == "den" else "outgoing", "id": str(doc_id)}
+        acting = pages.acting(request, ctx)
+        report = checking.check(conn, ctx.candidate, acting, data, wanted["name"], document=document)
+        context = pages.frame(conn, request, ctx, agency)
+    context.update(doc=doc, kind=kind, report=report, checked_name=wanted["name"])
+    return render(request, "documents/signature_check.html", context)

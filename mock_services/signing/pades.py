@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import io
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,6 +36,9 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from mock_services.signing.pki import Issued
 
 FONT = Path(__file__).resolve().parent.parent / "documents" / "fonts" / "LiberationSerif-Regular.ttf"
+
+# fontTools says, at every text stamp, that it drops a table of our font it cannot subset (FFTM): not news.
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 
 @dataclass(frozen=True)

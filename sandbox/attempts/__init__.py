@@ -3,6 +3,6 @@
 Each module registers, for a task id and a trace file name, the attempt that produces it.
 """
 
-from sandbox.attempts import documents, mail
+from sandbox.attempts import documents, mail, signing
 
-MODULES = (mail, documents)
+MODULES = (mail, documents, signing)

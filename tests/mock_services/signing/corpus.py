@@ -6,11 +6,10 @@ the time-stamp authority, a leader's personal certificate, the agency's certific
 certificates that are wrong on purpose (revoked, expired, weak…) and the CRL. The signed files
 start from a letter rendered as the document service renders it.
 
-The pieces are meant for more than the tests: the tampering functions (``flip``, ``truncate``,
-``replace_page_content``, ``add_page``, ``replace_media_box``, ``overlay_text``, ``resave``,
-``forge_time_stamp``, and the ``break_*`` ones that damage a signature's parts) take any signed
-PDF, so that setting up an exam can seed "altered" or "untrusted" incoming documents with the same
-files the verifier is tested on.
+The changes an editor makes after signing (``replace_page_content``, ``add_page``,
+``replace_media_box``, ``overlay_text``) live in mock_services.signing.tampering, where setup seeds
+"altered" incoming documents with them; the byte-level damage (``flip``, ``truncate``, ``resave``,
+``forge_time_stamp`` and the ``break_*`` ones) is here, for the tests only.
 
 Cases are built lazily, one by one (``legit_case(name)``, ``tamper_case(name)``), and kept for
 the life of the process: a parametrised test collects the names without signing anything.
@@ -33,8 +32,6 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from PIL import Image, ImageDraw
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 
@@ -42,6 +39,7 @@ from mock_services.documents.render import Letter, render_letter, signature_box
 from mock_services.signing import pades, pki
 from mock_services.signing.pades import Box, Look
 from mock_services.signing.pki import Holder, Issued, Subject
+from mock_services.signing.tampering import add_page, overlay_text, replace_media_box, replace_page_content
 from mock_services.signing.verify import DocumentVerdict, Trust, Verdict
 
 AGENCY = "ỦY BAN NHÂN DÂN PHƯỜNG NINH KIỀU"
@@ -477,83 +475,6 @@ def truncate(pdf: bytes) -> bytes:
     return pdf[: c + d // 2]
 
 
-def _update(pdf: bytes, change: Callable[[IncrementalPdfFileWriter], None]) -> bytes:
-    """``pdf`` with one incremental update appended, as any PDF editor saving in place writes one."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    change(writer)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _page(writer: IncrementalPdfFileWriter, index: int = 0) -> generic.DictionaryObject:
-    page_ref, _ = writer.find_page_for_modification(index)
-    page = page_ref.get_object()
-    assert isinstance(page, generic.DictionaryObject)
-    return page
-
-
-def replace_page_content(pdf: bytes, page: int = 0) -> bytes:
-    """An update that rewrites the page's content stream: the same content with a white box drawn
-    over the top of the body, as an editor "whiting out" a line would."""
-
-    def change(writer: IncrementalPdfFileWriter) -> None:
-        page_object = _page(writer, page)
-        old = page_object["/Contents"]
-        data = old.data if isinstance(old, generic.StreamObject) else b""
-        data += b"\nq 1 1 1 rg 85 560 440 40 re f Q\n"
-        page_object["/Contents"] = writer.add_object(generic.StreamObject(stream_data=data))
-        writer.update_container(page_object)
-
-    return _update(pdf, change)
-
-
-def add_page(pdf: bytes, text: bytes = b"(PHU LUC BO SUNG) Tj") -> bytes:
-    """An update that appends a page to the document."""
-
-    def change(writer: IncrementalPdfFileWriter) -> None:
-        font = writer.add_object(_helvetica())
-        content = writer.add_object(generic.StreamObject(stream_data=b"BT /FS 14 Tf 85 760 Td " + text + b" ET"))
-        resources = generic.DictionaryObject({generic.pdf_name("/Font"): generic.DictionaryObject({"/FS": font})})
-        page = generic.DictionaryObject(
-            {
-                generic.pdf_name("/Type"): generic.pdf_name("/Page"),
-                generic.pdf_name("/MediaBox"): _numbers(0, 0, 595.28, 841.89),
-                generic.pdf_name("/Resources"): resources,
-                generic.pdf_name("/Contents"): content,
-            }
-        )
-        writer.insert_page(page)
-
-    return _update(pdf, change)
-
-
-def replace_media_box(pdf: bytes, page: int = 0) -> bytes:
-    """An update that gives the page another /MediaBox (cropping away its lower half), on the page
-    object itself or on the page-tree node it inherits it from."""
-
-    def change(writer: IncrementalPdfFileWriter) -> None:
-        node: Any = _page(writer, page)
-        while "/MediaBox" not in node and "/Parent" in node:
-            node = node["/Parent"]
-        node["/MediaBox"] = _numbers(0, 420, 595.28, 841.89)
-        writer.update_container(node)
-
-    return _update(pdf, change)
-
-
-def overlay_text(pdf: bytes, text: bytes = b"(DA DUYET CHI 500.000.000 DONG) Tj", page: int = 0) -> bytes:
-    """An update that adds a content stream drawing text over the page."""
-
-    def change(writer: IncrementalPdfFileWriter) -> None:
-        font = writer.add_object(_helvetica())
-        stream = generic.StreamObject(stream_data=b"BT 1 0 0 rg /FSathach 16 Tf 90 470 Td " + text + b" ET")
-        resources = generic.DictionaryObject({generic.pdf_name("/Font"): generic.DictionaryObject({"/FSathach": font})})
-        writer.add_stream_to_page(page, writer.add_object(stream), resources=resources)
-
-    return _update(pdf, change)
-
-
 def resave(pdf: bytes) -> bytes:
     """The file rewritten whole by another program (pypdf): every revision flattened into one,
     objects renumbered and moved, the signature dictionaries copied as they were."""
@@ -561,20 +482,6 @@ def resave(pdf: bytes) -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
-
-
-def _helvetica() -> generic.DictionaryObject:
-    return generic.DictionaryObject(
-        {
-            generic.pdf_name("/Type"): generic.pdf_name("/Font"),
-            generic.pdf_name("/Subtype"): generic.pdf_name("/Type1"),
-            generic.pdf_name("/BaseFont"): generic.pdf_name("/Helvetica"),
-        }
-    )
-
-
-def _numbers(*values: float) -> generic.ArrayObject:
-    return generic.ArrayObject([generic.FloatObject(value) for value in values])
 
 
 # --- the cases ------------------------------------------------------------------------------------
