@@ -1,5 +1,5 @@
-"""The demo paper: the mail and document tasks of the bank (``tasks/mail/``, ``tasks/documents/``),
-in file order.
+"""The demo paper: the mail, document and ký số tasks of the bank (``tasks/mail/``,
+``tasks/documents/``, ``tasks/signing/``), in file order.
 
 The demo shows the whole path: a candidate works in the webmail and the document system, graderd
 grades them as they go. Tasks of the other services join the paper as those services arrive.
@@ -13,7 +13,7 @@ from graderd.spec.load import load_bank
 from graderd.spec.model import TaskSpec
 
 BANK = Path(__file__).resolve().parent.parent / "tasks"
-DEMO_FOLDERS = ("mail", "documents")
+DEMO_FOLDERS = ("mail", "documents", "signing")
 
 
 def demo_paper(bank: Path = BANK) -> list[TaskSpec]:

@@ -170,6 +170,11 @@ class DraftArgs(SetupArgs):
         unknown = sorted(set(self.layout) - set(LAYOUT_KEYS))
         if unknown:
             raise ValueError(f"unknown layout key(s) {', '.join(unknown)}; known: {', '.join(LAYOUT_KEYS)}")
+        if self.ky_so and self.step != "cho_phat_hanh":
+            raise ValueError(
+                f"ky_so goes with step cho_phat_hanh (signed before it reaches the văn thư), not {self.step}; "
+                "at cho_ky the candidate signs it"
+            )
         return self
 
 

@@ -10,6 +10,7 @@ Coordinates inside this module are in millimetres from the top-left corner (fpdf
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import unicodedata
@@ -394,6 +395,9 @@ def _draw_footer(pdf: _Document, letter: Letter, y: float) -> tuple[int, tuple[f
     return page, space
 
 
+# Rendering is deterministic and costly (fpdf2 parses the four fonts and subsets them every time):
+# the letter and its signature boxes, the signing page's every view, come from one rendering.
+@functools.lru_cache(maxsize=32)
 def _render(letter: Letter) -> _Rendered:
     letter = _normalised(letter)
     pdf = _Document()

@@ -200,6 +200,22 @@ def certificates_of(conn: Connection, candidate_id: int) -> list[Certificate]:
     return [Certificate.from_row(row) for row in rows]
 
 
+def candidates_locked_out(conn: Connection, candidate_ids: list[int]) -> frozenset[int]:
+    """Which of these candidates hold a certificate locked by wrong PINs (one query, for the room page)."""
+    if not candidate_ids:
+        return frozenset()
+    rows = conn.execute(
+        select(certificates.c.candidate_id)
+        .where(
+            certificates.c.candidate_id.in_(candidate_ids),
+            certificates.c.candidate_holds.is_(True),
+            certificates.c.status == CertificateStatus.bi_khoa.value,
+        )
+        .distinct()
+    )
+    return frozenset(int(row[0]) for row in rows)
+
+
 def certificate_of(conn: Connection, candidate_id: int, owner: str) -> Certificate | None:
     """The newest certificate of a person (by key) or of the agency ("agency") in this tenant."""
     row = (

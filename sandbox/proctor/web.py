@@ -1,4 +1,5 @@
-"""Proctor pages (giám thị): login, the room's candidates and who is logged in, ending a session."""
+"""Proctor pages (giám thị): login, the room's candidates and who is logged in, ending a session,
+one candidate's page with their certificates (chứng thư số) and unlocking one locked by wrong PINs."""
 
 from __future__ import annotations
 
@@ -10,11 +11,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.engine import Connection
 
 from mock_services.core.accounts import Candidate, candidates_of_exam, get_candidate
+from mock_services.core.acting import Acting
 from mock_services.core.clock import format_at
 from mock_services.core.errors import WebError
-from mock_services.core.events import Actor
+from mock_services.core.events import Actor, EventContext
 from mock_services.core.exams import Exam, ExamPhase, find_exam, list_exams
 from mock_services.core.sessions import (
     EndReason,
@@ -32,6 +35,9 @@ from mock_services.core.web import (
     runtime,
 )
 from mock_services.portal.auth import end_all_sessions
+from mock_services.signing import certificates, store
+from mock_services.signing.domain import CertificateStatus, SigningError
+from mock_services.signing.store import Certificate
 from sandbox.proctor.auth import (
     LOGIN_REASONS,
     OperatorContext,
@@ -47,6 +53,7 @@ router = APIRouter(prefix=OPERATOR_PREFIX)
 # Ids as the database can hold them: a 20-digit id is a clear 422, not an overflow deep in the driver.
 ExamParam = Annotated[int | None, Query(ge=1, le=2**62)]
 CandidatePath = Annotated[int, Path(ge=1, le=2**62)]
+CertificatePath = Annotated[int, Path(ge=1, le=2**62)]
 
 PHASE_LABELS = {
     ExamPhase.not_started: "Chưa đến giờ thi",
@@ -54,6 +61,8 @@ PHASE_LABELS = {
     ExamPhase.ended: "Đã hết giờ làm bài",
     ExamPhase.closed: "Kỳ thi đã đóng",
 }
+
+EXAM_CLOSED = "Kỳ thi đã đóng: không mở khóa chứng thư số được nữa."
 
 STATUS_LABELS = {
     "online": "Đang đăng nhập",
@@ -70,6 +79,7 @@ class SeatStatus:
     candidate: Candidate
     status: str
     session: LoginSession | None
+    certificate_locked: bool = False  # a certificate they hold is locked by wrong PINs
 
     @property
     def label(self) -> str:
@@ -77,8 +87,13 @@ class SeatStatus:
 
 
 def room_status(
-    candidates: list[Candidate], latest: dict[int, LoginSession], now: datetime, policy: SessionPolicy
+    candidates: list[Candidate],
+    latest: dict[int, LoginSession],
+    now: datetime,
+    policy: SessionPolicy,
+    locked: frozenset[int] = frozenset(),
 ) -> list[SeatStatus]:
+    """Each candidate's login status; ``locked``: the ids of those with a certificate locked by wrong PINs."""
     seats = []
     for candidate in candidates:
         session = latest.get(candidate.id)
@@ -90,7 +105,7 @@ def room_status(
             status = "expired"
         else:
             status = "online"
-        seats.append(SeatStatus(candidate, status, session))
+        seats.append(SeatStatus(candidate, status, session, candidate.id in locked))
     return seats
 
 
@@ -194,6 +209,102 @@ def end_candidate_sessions(
     return RedirectResponse(f"{OPERATOR_PREFIX}/?ky_thi={candidate.exam_id}", status_code=303)
 
 
+@router.get("/thi-sinh/{candidate_id}", response_class=HTMLResponse)
+def candidate_page(
+    request: Request,
+    candidate_id: CandidatePath,
+    da_mo_khoa: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    ctx: OperatorContext = Depends(current_operator),
+) -> Response:
+    """One candidate: who they are and the certificates they hold, a locked one with "Mở khóa"."""
+    return _candidate_page(request, candidate_id, ctx, unlocked_id=da_mo_khoa)
+
+
+@router.post("/thi-sinh/{candidate_id}/chung-thu-so/{cert_id}/mo-khoa", response_class=HTMLResponse)
+def unlock_certificate(
+    request: Request,
+    candidate_id: CandidatePath,
+    cert_id: CertificatePath,
+    ctx: OperatorContext = Depends(current_operator),
+) -> Response:
+    """Unlock a certificate the candidate locked with three wrong PINs (logged, actor proctor)."""
+    room = runtime(request)
+    acting = Acting(
+        now=ctx.now,
+        blobs=room.blobs,
+        tz=room.tz,
+        actor=Actor.proctor,
+        context=EventContext(operator=ctx.operator.username),
+    )
+    try:
+        with room.db.write() as conn:
+            candidate = _candidate(conn, candidate_id)
+            cert = store.certificate(conn, candidate.id, cert_id)
+            if cert is None or not cert.candidate_holds:
+                raise WebError(404, "Thí sinh này không có chứng thư số này.")
+            if _exam_closed(conn, candidate, ctx.now):
+                raise SigningError(EXAM_CLOSED)
+            certificates.unlock(conn, candidate, acting, cert)
+    except SigningError as error:
+        return _candidate_page(request, candidate_id, ctx, error=str(error), status=409)
+    return RedirectResponse(f"{OPERATOR_PREFIX}/thi-sinh/{candidate_id}?da_mo_khoa={cert_id}", status_code=303)
+
+
+def _candidate(conn: Connection, candidate_id: int) -> Candidate:
+    candidate = get_candidate(conn, candidate_id)
+    if candidate is None:
+        raise WebError(404, "Không có thí sinh này.")
+    return candidate
+
+
+def _exam_closed(conn: Connection, candidate: Candidate, now: datetime) -> bool:
+    exam = find_exam(conn, candidate.exam_id)
+    return exam is not None and exam.phase(now) is ExamPhase.closed
+
+
+def held_certificates(conn: Connection, candidate_id: int) -> list[Certificate]:
+    """The certificates the candidate signs with (not the simulated colleagues'), oldest first."""
+    return [cert for cert in store.certificates_of(conn, candidate_id) if cert.candidate_holds]
+
+
+def _candidate_page(
+    request: Request,
+    candidate_id: int,
+    ctx: OperatorContext,
+    *,
+    unlocked_id: int | None = None,
+    error: str = "",
+    status: int = 200,
+) -> Response:
+    with runtime(request).db.read() as conn:
+        candidate = _candidate(conn, candidate_id)
+        exam = find_exam(conn, candidate.exam_id)
+        certs = held_certificates(conn, candidate.id)
+    closed = exam is not None and exam.phase(ctx.now) is ExamPhase.closed
+    notice = ""
+    unlocked = next((cert for cert in certs if cert.id == unlocked_id), None)
+    if unlocked is not None and unlocked.status is CertificateStatus.hoat_dong and not error:
+        notice = (
+            f"Đã mở khóa chứng thư số “{unlocked.name}” (số hiệu {unlocked.serial}). "
+            "Thí sinh có thể ký số lại bằng mã PIN của mình."
+        )
+    return render(
+        request,
+        "proctor/candidate.html",
+        {
+            "ctx": ctx,
+            "candidate": candidate,
+            "exam": exam,
+            "certs": certs,
+            "locked": CertificateStatus.bi_khoa,
+            "closed": closed,
+            "notice": notice,
+            "error": error,
+        },
+        status_code=status,
+    )
+
+
 def _room_view(request: Request, exam_id: int | None, ctx: OperatorContext) -> dict[str, Any]:
     room = runtime(request)
     with room.db.read() as conn:
@@ -204,16 +315,13 @@ def _room_view(request: Request, exam_id: int | None, ctx: OperatorContext) -> d
                 raise WebError(404, "Không có kỳ thi này.")
         else:
             exam = exams[0] if exams else None
-        seats = (
-            room_status(
-                candidates_of_exam(conn, exam.id),
-                latest_candidate_sessions(conn, exam.id),
-                ctx.now,
-                room.session_policy,
+        seats: list[SeatStatus] = []
+        if exam is not None:
+            candidates = candidates_of_exam(conn, exam.id)
+            locked = store.candidates_locked_out(conn, [c.id for c in candidates])
+            seats = room_status(
+                candidates, latest_candidate_sessions(conn, exam.id), ctx.now, room.session_policy, locked
             )
-            if exam
-            else []
-        )
     counts = {status: sum(1 for seat in seats if seat.status == status) for status in STATUS_LABELS}
     phase_label = PHASE_LABELS[exam.phase(ctx.now)] if exam else ""
     return {
