@@ -5,7 +5,6 @@ service's own operations, as the signing pages do."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
@@ -15,7 +14,6 @@ from mock_services.core import log
 from mock_services.core.accounts import Candidate
 from mock_services.core.acting import Acting
 from mock_services.core.db import Database
-from mock_services.core.settings import RoomSettings
 from mock_services.core.verify import verify_log
 from mock_services.core.web import RoomRuntime, csrf_token_for
 from mock_services.signing import certificates, store
@@ -23,40 +21,12 @@ from mock_services.signing.certificates import AGENCY, CANDIDATE, Holding, Refus
 from mock_services.signing.domain import CertificateStatus
 from mock_services.signing.pki import Holder
 from mock_services.signing.store import Certificate
-from sandbox import closing, roster
-from sandbox.room import create_room_app
+from sandbox import closing
 from tests.sandbox.test_proctor import candidate_login, events_of, operator_login, row_of
-from tests.support.room import FakeClock, SeededExam, csrf_from, seed_exam
+from tests.support.room import FakeClock, SeededExam, csrf_from
 
 LOCKED_NAME = "Bị khóa (nhập sai mã PIN 3 lần)"
 UNLOCKED = "signing.certificate_unlocked"
-
-
-@pytest.fixture
-def room(sqlite_db: Database, clock: FakeClock) -> SeededExam:
-    return seed_exam(sqlite_db, now=clock())
-
-
-@pytest.fixture
-def operator_password(sqlite_db: Database, clock: FakeClock) -> str:
-    return roster.add_operator(sqlite_db, "giamthi", "Giám thị A", now=clock())
-
-
-@pytest.fixture
-def app(settings: RoomSettings, sqlite_db: Database, clock: FakeClock) -> FastAPI:
-    return create_room_app(settings, db=sqlite_db, clock=clock)
-
-
-@pytest.fixture
-def proctor(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, follow_redirects=False) as browser:
-        yield browser
-
-
-@pytest.fixture
-def seat(app: FastAPI) -> Iterator[TestClient]:
-    with TestClient(app, follow_redirects=False) as browser:
-        yield browser
 
 
 @pytest.fixture

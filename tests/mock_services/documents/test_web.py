@@ -5,32 +5,16 @@ refusal is a Vietnamese message that keeps what was typed, and every page is the
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
 from starlette.testclient import TestClient
 
 from mock_services.core import log
-from mock_services.core.db import Database
 from mock_services.core.events import EventRecord
-from mock_services.core.settings import RoomSettings
 from mock_services.core.setup_ops import run_operation
 from mock_services.documents import store
 from sandbox.setup_context import setup_context
-from tests.support.room import FakeClock
 from tests.support.webmail import Browser, Mailroom, textarea
-
-
-@pytest.fixture
-def room(sqlite_db: Database, settings: RoomSettings, clock: FakeClock, tmp_path: Path) -> Mailroom:
-    return Mailroom.open(sqlite_db, settings, clock, tmp_path / "fixtures")
-
-
-@pytest.fixture
-def me(client: TestClient, room: Mailroom) -> Browser:
-    """Nguyễn Văn An (CT001), logged in during the exam."""
-    return room.browser(client, "CT001")
 
 
 def setup(room: Mailroom, number: str, operation: str, args: dict[str, Any]) -> int:

@@ -8,19 +8,12 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
-from starlette.testclient import TestClient
-
 from mock_services.core import log
-from mock_services.core.db import Database
 from mock_services.core.events import EventRecord
-from mock_services.core.settings import RoomSettings
 from mock_services.documents import store
 from mock_services.signing.verify import DOCUMENT_VERDICT_NAMES, VERDICT_NAMES, DocumentVerdict, Verdict
-from tests.support.room import FakeClock
 from tests.support.webmail import Browser, Mailroom
 
 SENDER = "UBND thành phố Cần Thơ"
@@ -48,17 +41,6 @@ DRAFT: dict[str, Any] = {
     "body": "UBND phường báo cáo như sau.",
     "kinh_gui": ["Ủy ban nhân dân thành phố Cần Thơ"],
 }
-
-
-@pytest.fixture
-def room(sqlite_db: Database, settings: RoomSettings, clock: FakeClock, tmp_path: Path) -> Mailroom:
-    return Mailroom.open(sqlite_db, settings, clock, tmp_path / "fixtures")
-
-
-@pytest.fixture
-def me(client: TestClient, room: Mailroom) -> Browser:
-    """Nguyễn Văn An (CT001), logged in during the exam."""
-    return room.browser(client, "CT001")
 
 
 def setup(room: Mailroom, number: str, operation: str, arguments: dict[str, Any]) -> int:

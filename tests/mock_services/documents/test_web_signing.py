@@ -6,16 +6,11 @@ another candidate's document is a 404 and bad input gets a Vietnamese message.""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pytest
 from starlette.testclient import TestClient
 
 from mock_services.core import log
-from mock_services.core.db import Database
-from mock_services.core.settings import RoomSettings
 from mock_services.signing import store as signing_store
-from tests.support.room import FakeClock
 from tests.support.webmail import Browser, Mailroom
 
 DRAFT = {
@@ -29,16 +24,6 @@ DRAFT = {
     "do_mat": "thuong",
     "van_ban_den": "",
 }
-
-
-@pytest.fixture
-def room(sqlite_db: Database, settings: RoomSettings, clock: FakeClock, tmp_path: Path) -> Mailroom:
-    return Mailroom.open(sqlite_db, settings, clock, tmp_path / "fixtures")
-
-
-@pytest.fixture
-def me(client: TestClient, room: Mailroom) -> Browser:
-    return room.browser(client, "CT001")
 
 
 def switch(me: Browser, key: str) -> None:
