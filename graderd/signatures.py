@@ -33,9 +33,9 @@ def log_trust(
             *cas, root = chain
             roots.add(root)
             intermediates.update(cas)
-    published = [event for verb in CRL_VERBS for event in events_by_verb.get(verb, [])]
+    published = [event for verb in CRL_VERBS for event in events_by_verb.get(verb, []) if event.data.get("crl_sha256")]
     newest = max(published, key=lambda event: event.seq, default=None)
-    crls = (fetch(newest.data["crl_sha256"]),) if newest is not None and newest.data.get("crl_sha256") else ()
+    crls = (fetch(newest.data["crl_sha256"]),) if newest is not None else ()
     return Trust(
         roots=tuple(fetch(sha) for sha in sorted(roots)),
         intermediates=tuple(fetch(sha) for sha in sorted(intermediates)),

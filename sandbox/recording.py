@@ -7,14 +7,14 @@ event's shape shows up as a failing ``python -m graderd test`` until they are re
 (``python -m sandbox record-exemplars``).
 
 The files a grading of the trace reads (a signed PDF, the certificates and CRL its signatures are
-checked against) are written beside the trace, in a folder of the trace's name, unless the task's
-folder already has them (its fixtures): ``graderd test`` finds blobs by sha256 in the task's folder.
+checked against) are written beside the trace, in ``<trace>.files/``, unless the task's own files
+(its fixtures) have them: ``graderd test`` finds blobs by sha256 in the task's folder.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
+import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -197,14 +197,28 @@ def write_trace(path: Path, events: list[dict[str, Any]]) -> None:
     path.write_bytes(b"".join(orjson.dumps(event, option=orjson.OPT_SORT_KEYS) + b"\n" for event in events))
 
 
+FILES_SUFFIX = ".files"  # exemplars/x/full.jsonl → exemplars/x/full.files/
+_RECORDED_FILE = re.compile(r"^[0-9a-f]{16}\.(pdf|der|bin)$")
+
+
 def write_files(task: TaskSpec, exemplar: Exemplar, files: dict[str, bytes]) -> Path | None:
-    """The files a grading read that the task's folder lacks, in a folder named after the trace
-    (``exemplars/x/full.jsonl`` → ``exemplars/x/full/``), replacing what an earlier recording left."""
-    folder = exemplar.trace.with_suffix("")
-    if folder.is_dir():
-        shutil.rmtree(folder)
-    present = {hashlib.sha256(path.read_bytes()).hexdigest() for path in task.folder.rglob("*") if path.is_file()}
-    missing = {sha: data for sha, data in files.items() if sha not in present}
+    """The files a grading read that the task's own files (its fixtures) lack, in a folder named
+    after the trace (``exemplars/x/full.jsonl`` → ``exemplars/x/full.files/``), replacing what an
+    earlier recording left there; anything else found in that folder stops the recording."""
+    folder = exemplar.trace.with_suffix(FILES_SUFFIX)
+    if folder.exists():
+        strangers = [p.name for p in folder.iterdir() if not _RECORDED_FILE.match(p.name)] if folder.is_dir() else []
+        if strangers or not folder.is_dir():
+            raise RecordingError(f"{folder} is not a folder of recorded files ({', '.join(strangers)}): left alone")
+        for path in folder.iterdir():
+            path.unlink()
+        folder.rmdir()
+    own = {
+        hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in task.folder.rglob("*")
+        if path.is_file() and not any(parent.name.endswith(FILES_SUFFIX) for parent in path.parents)
+    }
+    missing = {sha: data for sha, data in files.items() if sha not in own}
     if not missing:
         return None
     folder.mkdir(parents=True)

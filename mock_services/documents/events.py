@@ -284,6 +284,11 @@ class DraftSigned(OutgoingAction):
     )
     serial: str = Field(default="", description="ky_so: serial of the certificate that signed.")
     sha256: str = Field(default="", description="ky_so: sha256 of the signed PDF.")
+    in_signature_space: float | None = Field(
+        default=None,
+        description="ky_so: the share (0–1) of the signature's box inside the letter's signature space, "
+        "between the signer's title and name; 1 where the page puts it.",
+    )
 
 
 @event_type

@@ -247,6 +247,11 @@ def _sign_digitally(conn: Connection, candidate: Candidate, doc: Outgoing, key: 
     person = agency.person(key) if agency else None
     if agency is None or person is None:
         raise SetupError(f"documents.draft: no person {key!r} in the agency to sign")
+    if person.candidate:
+        raise SetupError(
+            f"documents.draft: {key!r} is one of the candidate's own positions; with ky_so a colleague "
+            "(such as pct1) signs, or put the draft at step cho_ky for the candidate to sign"
+        )
     cert = certificates.ensure(conn, candidate, acting, signatures.holding_of(agency, person))
     box = signatures.default_boxes(doc, agency)[SignatureKind.ca_nhan]
     signed = signatures.sign_as_leader(conn, candidate, doc, box, signatures.Confirmation(Method.pin, cert.pin), acting)

@@ -170,6 +170,7 @@ def sign_as_leader(
     agency, person = at_outgoing_desk(conn, candidate, doc, "sign", acting, holding=True)
     cert = certificates.ensure(conn, candidate, acting, holding_of(agency, person))
     current = main_file(doc)
+    space = default_boxes(doc, agency)[SignatureKind.ca_nhan]
     request = signer.Request(
         pdf=acting.blobs.get(conn, current["sha256"]),
         name=current["name"],
@@ -196,8 +197,18 @@ def sign_as_leader(
         method="ky_so",
         serial=cert.serial,
         sha256=signed.sha256,
+        in_signature_space=share_inside(box, space),
     )
     return doc
+
+
+def share_inside(box: Box, space: Box) -> float:
+    """How much of ``box`` lies inside ``space`` (same page), 0–1, to two decimals."""
+    if box.page != space.page or box.width <= 0 or box.height <= 0:
+        return 0.0
+    width = max(0.0, min(box.x1, space.x1) - max(box.x0, space.x0))
+    height = max(0.0, min(box.y1, space.y1) - max(box.y0, space.y0))
+    return round(width * height / (box.width * box.height), 2)
 
 
 def stamp(

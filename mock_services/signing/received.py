@@ -9,6 +9,7 @@ that nobody trusts.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -47,21 +48,20 @@ class Sender:
     seal_box: Box | None = None
 
 
+def sender_owner(*names: str) -> str:
+    """A short stable key for another agency's certificate holder (the store's owner is 40 characters)."""
+    return "noi-gui:" + hashlib.sha256("|".join(names).encode()).hexdigest()[:24]
+
+
 def _holdings(sender: Sender) -> list[Holding]:
-    found = [
-        Holding(
-            owner=f"noi-gui:{sender.organization}",
-            holder=Holder.to_chuc,
-            name=sender.organization,
-            organization=sender.organization,
-        )
-    ]
+    name = sender.organization
+    found = [Holding(owner=sender_owner(name), holder=Holder.to_chuc, name=name, organization=name)]
     if sender.signer:
         personal = Holding(
-            owner=f"noi-gui:{sender.organization}:{sender.signer}",
+            owner=sender_owner(name, sender.signer),
             holder=Holder.ca_nhan,
             name=sender.signer,
-            organization=sender.organization,
+            organization=name,
         )
         found.insert(0, personal)
     return found

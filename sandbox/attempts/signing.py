@@ -333,3 +333,12 @@ def sort_incoming_registers_everything(attempt: Attempt) -> None:
 def sort_incoming_not_at_all(attempt: Attempt) -> None:
     switch_role(attempt, "vt")
     open_incoming(attempt, attempt.params["so_hop_le"])
+
+
+@RECORDER.attempt("signing.sort-incoming", "returned-all.jsonl")
+def sort_incoming_returns_everything(attempt: Attempt) -> None:
+    """Checks nothing and returns all three with one catch-all reason that names both faults."""
+    switch_role(attempt, "vt")
+    reason = "Văn bản có thể bị sửa đổi sau khi ký hoặc chứng thư số không tin cậy, đề nghị gửi lại."
+    for key in ("so_hop_le", "so_sua_doi", "so_khong_tin_cay"):
+        return_document(attempt, attempt.params[key], reason)

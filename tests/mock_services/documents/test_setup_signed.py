@@ -25,7 +25,7 @@ from mock_services.documents.operations import DraftArgs
 from mock_services.signing import authority
 from mock_services.signing import store as signing_store
 from mock_services.signing.pki import ISSUING_NAME, Holder
-from mock_services.signing.received import PERSONAL_FIELD, SEAL_FIELD
+from mock_services.signing.received import PERSONAL_FIELD, SEAL_FIELD, sender_owner
 from mock_services.signing.verify import DocumentVerdict, Report, SignatureCheck, Verdict, verify_pdf
 from tests.mock_services.documents.office import TASK, Office
 from tests.support.room import SECRET
@@ -213,15 +213,15 @@ def test_the_senders_certificates_are_issued_in_the_candidates_tenant_and_logged
     ] * 2
     described = [(e.data["after"]["serial"], e.data["after"]["holder"], e.data["after"]["owner"]) for e in issued]
     assert described == [
-        (serials[0], "ca_nhan", f"noi-gui:{CITY}:{GOOD_SIGNER}"),
-        (serials[1], "to_chuc", f"noi-gui:{CITY}"),
+        (serials[0], "ca_nhan", sender_owner(CITY, GOOD_SIGNER)),
+        (serials[1], "to_chuc", sender_owner(CITY)),
     ]
     assert [e.object_id for e in issued] == [str(e.data["after"]["id"]) for e in issued]
     with room.office.db.read() as conn:
         stored = {c.serial: c for c in signing_store.certificates_of(conn, room.office.a.id)}
         others = signing_store.certificates_of(conn, room.office.b.id)
-    assert stored[serials[0]].owner == f"noi-gui:{CITY}:{GOOD_SIGNER}"
-    assert stored[serials[1]].owner == f"noi-gui:{CITY}"
+    assert stored[serials[0]].owner == sender_owner(CITY, GOOD_SIGNER)
+    assert stored[serials[1]].owner == sender_owner(CITY)
     assert not stored[serials[0]].candidate_holds
     assert not stored[serials[1]].candidate_holds
     assert others == []  # candidate B's tenant is untouched
@@ -268,7 +268,7 @@ def test_the_altered_letter_was_valid_before_the_editors_update(room: Room) -> N
 
 def test_the_altered_letter_reuses_the_senders_seal_certificate(room: Room) -> None:
     issued = room.bi_sua_doi.issued()
-    assert [e.data["after"]["owner"] for e in issued] == [f"noi-gui:{CITY}:{ALTERED_SIGNER}"]
+    assert [e.data["after"]["owner"] for e in issued] == [sender_owner(CITY, ALTERED_SIGNER)]
     report = room.report(room.incoming_pdf(room.bi_sua_doi))
     good = room.report(room.incoming_pdf(room.hop_le))
     assert report.signatures[1].signer is not None
@@ -303,7 +303,7 @@ def test_the_look_alike_certificates_are_neither_stored_nor_logged(room: Room) -
     with room.office.db.read() as conn:
         stored = signing_store.certificates_of(conn, room.office.a.id)
     assert serials.isdisjoint({c.serial for c in stored})
-    assert not [c for c in stored if DEPARTMENT in c.owner]
+    assert not [c for c in stored if DEPARTMENT in (c.name, c.organization)]
     logged = {state["serial"] for state in _certificate_states(room)}
     assert serials.isdisjoint(logged)
     good = room.report(room.incoming_pdf(room.hop_le))
@@ -326,8 +326,8 @@ def test_a_given_pdf_is_signed_invisibly_and_valid(room: Room) -> None:
     [file] = room.office.incoming(room.office.a, room.from_file.id).files
     assert file["name"] == FIXTURE_PDF
     assert [e.data["after"]["owner"] for e in room.from_file.issued()] == [
-        f"noi-gui:{FILE_SENDER}:{FILE_SIGNER}",
-        f"noi-gui:{FILE_SENDER}",
+        sender_owner(FILE_SENDER, FILE_SIGNER),
+        sender_owner(FILE_SENDER),
     ]
 
 
@@ -346,7 +346,7 @@ def test_without_a_signer_only_the_senders_seal_signs(room: Room) -> None:
     assert (seal.verdict, seal.field, seal.has_image, seal.overlaps) == (Verdict.hop_le, SEAL_FIELD, True, ())
     assert _signer_of(seal) == (SEAL_SENDER, Holder.to_chuc, SEAL_SENDER)
     assert seal.rect is not None
-    assert [e.data["after"]["owner"] for e in room.seal_only.issued()] == [f"noi-gui:{SEAL_SENDER}"]
+    assert [e.data["after"]["owner"] for e in room.seal_only.issued()] == [sender_owner(SEAL_SENDER)]
 
 
 def test_without_signed_the_letter_arrives_unsigned(room: Room) -> None:
@@ -427,3 +427,26 @@ def test_a_draft_signed_on_paper_has_no_signed_version(room: Room) -> None:
 def test_ky_so_on_a_draft_that_is_not_yet_signed_is_refused_when_the_task_loads() -> None:
     with pytest.raises(ValidationError, match="ky_so goes with step cho_phat_hanh"):
         DraftArgs.model_validate({"summary": "x", "step": "cho_ky", "ky_so": True})
+
+
+def test_a_sender_with_long_names_signs_on_either_database(db: Database, settings: RoomSettings) -> None:
+    """Holder keys stay short whatever the names (PostgreSQL enforces the column's length)."""
+    office = Office.open(db, settings)
+    arguments = _incoming("Sở Nội vụ thành phố Cần Thơ", "215/SNV-TCCB", "Nguyễn Thị Phương Thảo Nguyên", "hop_le")
+    doc_id = office.setup(office.a, "documents.incoming", arguments)
+    [file] = office.incoming(office.a, doc_id).files
+    with db.read() as conn:
+        report = verify_pdf(office.blob(file["sha256"]), authority.trust(conn, office.now))
+    assert report.verdict is DocumentVerdict.hop_le
+    assert [check.signer.name for check in report.signatures if check.signer] == [
+        "Nguyễn Thị Phương Thảo Nguyên",
+        "Sở Nội vụ thành phố Cần Thơ",
+    ]
+
+
+def test_a_draft_signed_digitally_by_the_candidates_own_position_is_refused(
+    sqlite_db: Database, settings: RoomSettings
+) -> None:
+    office = Office.open(sqlite_db, settings)
+    with pytest.raises(SetupError, match="one of the candidate's own positions"):
+        office.setup(office.a, "documents.draft", {**DRAFT, "signer": "ct", "ky_so": True})

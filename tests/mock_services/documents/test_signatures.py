@@ -117,3 +117,41 @@ def test_a_box_outside_the_page_is_refused_and_nothing_changes(office: Office) -
     said = office.refused(lambda c, a: signatures.sign_as_leader(c, office.a, doc, box, confirm, a))
     assert "ngoài trang" in said
     assert office.outgoing(office.a, doc.id).files == doc.files
+
+
+def _draft_signed(office: Office) -> dict[str, object]:
+    [event] = [e for e in office.events(office.a) if e.verb == "documents.draft_signed"]
+    return event.data
+
+
+def test_a_signature_where_the_page_puts_it_is_wholly_in_the_signature_space(office: Office) -> None:
+    _signed_by_leader(office)
+    assert _draft_signed(office)["method"] == "ky_so"
+    assert _draft_signed(office)["in_signature_space"] == 1.0
+
+
+def test_a_signature_dragged_to_the_left_margin_is_outside_the_signature_space(office: Office) -> None:
+    doc = office.at_signer(office.a)
+    agency = office.agency(office.a)
+    space = signatures.default_boxes(doc, agency)[SignatureKind.ca_nhan]
+    with office.db.write() as conn:
+        signatures.certificates_for(conn, office.a, office.acting(), agency)
+    left = Box(space.page, 60.0, space.y0, space.x0 - 20, space.y1)  # under the Nơi nhận, clear of the space
+    confirm = signatures.Confirmation(Method.pin, _pin(office))
+    assert isinstance(office.do(lambda c, a: signatures.sign_as_leader(c, office.a, doc, left, confirm, a)), Outgoing)
+    assert _draft_signed(office)["in_signature_space"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("box", "share"),
+    [
+        (Box(0, 100, 100, 200, 150), 1.0),  # the space itself
+        (Box(0, 150, 100, 250, 150), 0.5),  # half of it to the right of the space
+        (Box(0, 120, 110, 180, 140), 1.0),  # smaller, inside
+        (Box(0, 50, 100, 150, 200), 0.25),  # half as wide and half as high inside
+        (Box(1, 100, 100, 200, 150), 0.0),  # another page
+        (Box(0, 300, 100, 400, 150), 0.0),  # beside it
+    ],
+)
+def test_the_share_of_a_box_inside_the_signature_space(box: Box, share: float) -> None:
+    assert signatures.share_inside(box, Box(0, 100, 100, 200, 150)) == share
