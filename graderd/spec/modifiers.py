@@ -324,13 +324,26 @@ class FileCheck(Matcher):
         ):
             if matcher is None:
                 continue
-            verdict = matcher.test(scope.signatures(sha256)[key], scope, root)
+            report = scope.signatures(sha256)
+            verdict = matcher.test(report[key], scope, root)
             if not verdict.ok:
-                return Verdict(False, f"{said}: {verdict.why}")
+                return Verdict(False, f"{said}: {verdict.why}{_signature_problems(report)}")
             whys.append(f"{said}: {verdict.why}")
         if self.same_as is not None:
             whys.insert(0, f"đúng tệp {self.same_as[0]}")
         return Verdict(True, "; ".join(whys) or "tệp đạt")
+
+
+def _signature_problems(report: dict[str, Any]) -> str:
+    """What the check found wrong with each signature, for the grader reading a miss."""
+    found = [
+        f"chữ ký {each['index']} ({(each.get('signer') or {}).get('name') or '?'}): {', '.join(each['problems'])}"
+        for each in report.get("signatures", [])
+        if each.get("problems")
+    ]
+    if report.get("problem"):
+        found.insert(0, str(report["problem"]))
+    return f" ({'; '.join(found)})" if found else ""
 
 
 @dataclass(frozen=True, slots=True)

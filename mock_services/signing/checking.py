@@ -23,7 +23,23 @@ def check(
     *,
     document: dict[str, Any] | None = None,
 ) -> Report:
+    """Verify and log in one transaction (scripts, tests); pages verify outside it (``record``)."""
     report = verify_pdf(data, authority.trust(conn, acting.now))
+    record(conn, candidate, acting, data, name, report, document=document)
+    return report
+
+
+def record(
+    conn: Connection,
+    candidate: Candidate,
+    acting: Acting,
+    data: bytes,
+    name: str,
+    report: Report,
+    *,
+    document: dict[str, Any] | None = None,
+) -> None:
+    """Log a check already made: the file kept, the verdicts as the candidate saw them."""
     ref = acting.blobs.put(conn, data, now=acting.now)
     signatures = [
         {
@@ -38,4 +54,3 @@ def check(
         name=name, sha256=ref.sha256, verdict=report.verdict.value, signatures=signatures, document=document
     )
     emit(conn, candidate, acting, event, ref.sha256)
-    return report

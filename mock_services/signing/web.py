@@ -18,7 +18,7 @@ from mock_services.documents.web import candidate_in_exam, ensure_agency
 from mock_services.portal.deps import CandidateContext
 from mock_services.signing import authority, certificates, checking, store
 from mock_services.signing.domain import SigningError
-from mock_services.signing.verify import Report
+from mock_services.signing.verify import Report, verify_pdf
 
 router = APIRouter(prefix="/ky-so")
 add_template_dir(Path(__file__).parent / "templates")
@@ -54,10 +54,14 @@ async def check_file(request: Request, ctx: CandidateContext = Depends(candidate
 
 
 def _check_and_show(request: Request, ctx: CandidateContext, data: bytes, name: str) -> Response:
+    acting = pages.acting(request, ctx)
+    with runtime(request).db.write() as conn:
+        ctx.require_open_session(conn)
+        trust = authority.trust(conn, acting.now)
+    report = verify_pdf(data, trust)  # not while holding the database
     try:
         with runtime(request).db.write() as conn:
-            ctx.require_open_session(conn)
-            report = checking.check(conn, ctx.candidate, pages.acting(request, ctx), data, name)
+            checking.record(conn, ctx.candidate, acting, data, name, report)
     except BlobTooLarge:
         return _home(request, ctx, error="Tệp quá lớn để kiểm tra.")
     return _home(request, ctx, report=report, name=name)

@@ -114,7 +114,8 @@ def test_a_letter_changed_after_signing_fails_with_the_reason(issued_spec: TaskS
     assert outcomes(result)["signed"] is Outcome.failed
     assert outcomes(result)["leader_first"] is Outcome.failed  # its one signature is not valid any more
     [item] = [item for item in result.items if item.id == "signed"]
-    assert "kết quả kiểm tra chữ ký: “khong_hop_le” khác “hop_le”" in item.explanation, item.explanation
+    assert "kết quả kiểm tra chữ ký: “khong_hop_le” khác “hop_le” (chữ ký 1 (" in item.explanation, item.explanation
+    assert "Văn bản đã bị sửa đổi sau khi ký" in item.explanation, item.explanation
 
 
 def test_trust_comes_from_the_log_so_a_log_without_certificates_trusts_nothing(issued_spec: TaskSpec) -> None:
