@@ -90,7 +90,10 @@ def leader_signs(page: Page, subject: str, pin: str) -> None:
     page.locator("#ky-so").get_by_role("link", name="Ký số").click()
     box = page.locator("#sign-box")
     expect(box).to_be_visible()
-    before = page.locator("input[name='x0']").input_value()
+    # The box is laid over the page image once it has loaded and signing.js has run.
+    page.wait_for_load_state("load")
+    x0 = page.locator("input[name='x0']")
+    before = x0.input_value()
     # Drag the box a little to the right and down, as a signer settling it between title and name.
     bounds = box.bounding_box()
     assert bounds is not None
@@ -99,7 +102,7 @@ def leader_signs(page: Page, subject: str, pin: str) -> None:
     page.mouse.down()
     page.mouse.move(start[0] + 12, start[1] + 6, steps=5)
     page.mouse.up()
-    assert page.locator("input[name='x0']").input_value() != before
+    expect(x0).not_to_have_value(before)
     confirm_with_pin(page, pin, "Đã ký số")
     expect(page.locator(".docs-status")).to_have_text(re.compile("Đã ký"))
     page.locator("#form-chuyen-van-thu").get_by_role("button", name="Chuyển văn thư").click()
