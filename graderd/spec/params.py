@@ -16,13 +16,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from graderd.spec.calendar import add_working_days
 from graderd.spec.docnumbers import CONG_VAN, DOCUMENT_TYPES, document_number
 from graderd.spec.names import person_name
 from graderd.spec.problems import Mark, Problems, did_you_mean
 from graderd.spec.shape import check_kind, describe, keys_of
 from graderd.spec.source import Node
 from graderd.spec.templates import VnDate
+from mock_services.core.workdays import add_working_days
 
 GENDERS = {"any": None, "nam": "nam", "nu": "nu"}
 
@@ -148,7 +148,7 @@ def _integer(name: str, node: Node, problems: Problems) -> Param | None:
 @param_kind(
     "workdays_from_start",
     "A date N working days after the exam day, N drawn from ``[low, high]`` (or fixed): weekends and "
-    "Vietnamese public holidays (graderd/data/vn_public_holidays.yaml) are skipped. Prints as 27/11/2026.",
+    "Vietnamese public holidays (mock_services/core/data/holidays/) are skipped. Prints as 27/11/2026.",
 )
 def _workdays(name: str, node: Node, problems: Problems) -> Param | None:
     bounds = _range(name, node, problems, what=f"workdays_from_start of param {name!r}")

@@ -11,13 +11,13 @@ from typing import Any
 import orjson
 import pytest
 
-from graderd.spec.calendar import add_working_days, is_working_day
 from graderd.spec.docnumbers import UNITS
 from graderd.spec.names import GENDERS, GIVEN_NAMES, MIDDLE_NAMES, SURNAMES, TRADITIONAL_MIDDLE_NAME, Gender
 from graderd.spec.params import Param, draw_params, parse_params, seeded_random
 from graderd.spec.problems import Mark, Problems
 from graderd.spec.source import load_text
 from graderd.spec.templates import VnDate, compile_template
+from mock_services.core.workdays import add_working_days, is_working_day
 
 NAME = "tasks/mail/x.yaml"
 FRIDAY = dt.date(2026, 11, 27)

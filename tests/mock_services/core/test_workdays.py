@@ -1,23 +1,29 @@
-"""Working days in Vietnam: deadlines skip weekends, Tết and the other public holidays, and stop
-with a clear error where the holiday data ends."""
+"""Working days in Vietnam: deadlines skip weekends, Tết and the other public holidays, count the
+Saturdays worked in exchange (làm bù), take the one-stop shop's 15:00 rule, and stop with a clear
+error where the holiday data ends."""
 
 from __future__ import annotations
 
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from graderd.spec.calendar import (
+from mock_services.core.workdays import (
     CalendarError,
     _parse,
     add_working_days,
     covered_years,
+    due_date,
     is_working_day,
+    make_up_days,
     public_holidays,
 )
+
+ROOM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 FIRST, LAST = date(2024, 1, 1), date(2030, 12, 31)
 LUNAR_NEW_YEAR = {
@@ -120,7 +126,7 @@ def test_negative_days_count_backwards() -> None:
 
 @pytest.mark.parametrize("day", [date(2023, 12, 29), date(2031, 1, 2)])
 def test_a_date_outside_the_data_raises_a_precise_error(day: date) -> None:
-    expected = f"no public-holiday data for {day.year}: graderd/data/vn_public_holidays.yaml covers 2024–2030"
+    expected = f"no public-holiday data for {day.year}: mock_services/core/data/holidays covers 2024–2030"
     with pytest.raises(CalendarError) as raised:
         is_working_day(day)
     assert str(raised.value) == expected
@@ -140,19 +146,65 @@ def test_a_datetime_is_refused_since_it_never_equals_a_holiday_date() -> None:
         is_working_day(datetime(2026, 9, 2, 8, 0))
 
 
+DAY = {"date": date(2024, 1, 1), "name": "Tết Dương lịch"}
+
+
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("files", "message"),
     [
-        ({2024: [{"date": date(2025, 1, 1), "name": "Tết Dương lịch"}]}, "2025-01-01 is listed under 2024"),
-        ({2024: [{"date": date(2024, 1, 1)}]}, "needs a date"),
-        ({2024: [{"date": "2024-01-01", "name": "Tết Dương lịch"}]}, "needs a date"),
-        ({2024: [], 2026: []}, "skips 2025"),
-        ([], "must map years"),
+        ({2024: {"holidays": [{"date": date(2025, 1, 1), "name": "Tết Dương lịch"}]}}, "2025-01-01 is not in 2024"),
+        ({2024: {"holidays": [{"date": date(2024, 1, 1)}]}}, "needs a date"),
+        ({2024: {"holidays": [{"date": "2024-01-01", "name": "Tết Dương lịch"}]}}, "needs a date"),
+        ({2024: {"holidays": [DAY, DAY]}}, "2024-01-01 is listed twice"),
+        ({2024: {"holidays": []}, 2026: {"holidays": []}}, "skips 2025"),
+        ({2024: [DAY]}, "must hold holidays"),
+        ({2024: {"holiday": [DAY]}}, "must hold holidays"),
+        ({2024: {"holidays": [], "make_up_days": [{"date": date(2024, 5, 6), "name": "x"}]}}, "not a Saturday"),
+        ({2024: {"holidays": [DAY], "make_up_days": [DAY]}}, "listed twice"),
+        ({}, "holds no"),
     ],
 )
-def test_malformed_holiday_data_is_refused(raw: object, message: str) -> None:
+def test_malformed_holiday_data_is_refused(files: dict[int, object], message: str) -> None:
     with pytest.raises(CalendarError, match=message):
-        _parse(raw)
+        _parse(files)
+
+
+def test_the_saturdays_worked_in_exchange_are_working_days() -> None:
+    assert list(make_up_days()) == [date(2024, 5, 4), date(2025, 4, 26), date(2026, 1, 10), date(2026, 8, 22)]
+    assert is_working_day(date(2026, 1, 10))
+    assert not is_working_day(date(2026, 1, 17))  # the Saturday after: off
+    # Friday 09/01/2026 + 1 working day: Saturday 10/01, worked in exchange for Friday 02/01.
+    assert add_working_days(date(2026, 1, 9), 1) == date(2026, 1, 10)
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=ROOM)
+
+
+@pytest.mark.parametrize(
+    ("received", "days", "due"),
+    [
+        (at(date(2026, 11, 20), 14, 59), 0, date(2026, 11, 20)),  # Friday before 15:00: the same day
+        (at(date(2026, 11, 20), 15, 0), 0, date(2026, 11, 23)),  # Friday at 15:00: Monday
+        (at(date(2026, 11, 20), 15, 20), 0, date(2026, 11, 23)),  # Friday at 15:20: Monday
+        (at(date(2026, 4, 29), 15, 20), 0, date(2026, 5, 4)),  # Wed 29/04, then 30/4, 1/5, a weekend: Mon 04/05
+        (at(date(2026, 2, 13), 16, 0), 0, date(2026, 2, 23)),  # Friday before Tết 2026: Monday after it
+        (at(date(2026, 11, 21), 9, 0), 0, date(2026, 11, 23)),  # a Saturday morning desk: Monday
+        (at(date(2026, 11, 20), 15, 20), 3, date(2026, 11, 25)),  # 3 working days: the day itself not counted
+        (at(date(2026, 11, 21), 9, 0), 3, date(2026, 11, 26)),  # received on a Saturday: counted from Monday
+        (at(date(2026, 2, 13), 10, 0), 5, date(2026, 2, 27)),  # 5 working days across Tết
+        (at(date(2026, 8, 28), 10, 0), 2, date(2026, 9, 4)),  # across 31/8-2/9: Thu 03/09, Fri 04/09
+    ],
+)
+def test_the_return_date_of_a_dossier(received: datetime, days: int, due: date) -> None:
+    assert due_date(received, days) == due
+
+
+def test_a_return_date_needs_the_local_time_with_its_zone() -> None:
+    with pytest.raises(TypeError, match="naive"):
+        due_date(datetime(2026, 11, 20, 15, 20), 0)
+    with pytest.raises(ValueError, match="not negative"):
+        due_date(at(date(2026, 11, 20), 9), -1)
 
 
 forward_starts = st.dates(min_value=FIRST, max_value=date(2030, 10, 31))
