@@ -13,6 +13,7 @@ from mock_services.core.db import Database
 from mock_services.core.migrations import SchemaOutcome
 from mock_services.documents import store as documents_store
 from mock_services.mail import store as mail_store
+from mock_services.onestop import store as onestop_store
 from mock_services.signing import store as signing_store
 
 TABLE_MODULES = (
@@ -26,6 +27,7 @@ TABLE_MODULES = (
     mail_store,
     documents_store,
     signing_store,
+    onestop_store,
 )
 
 

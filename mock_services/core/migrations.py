@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.db import Database, metadata
 from mock_services.core.errors import SathachError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 schema_info = Table(
     "schema_info",
@@ -42,6 +42,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_new_tables,  # the mail service: mail_messages, mail_folders, mail_contacts, mail_settings …
     3: _add_new_tables,  # the document service: doc_agencies, doc_incoming, doc_outgoing
     4: _add_new_tables,  # the signing service: sign_authority, sign_certificates, sign_files
+    5: _add_new_tables,  # the one-stop service: os_dossiers
 }
 
 

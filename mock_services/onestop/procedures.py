@@ -31,6 +31,7 @@ class Component(_Strict):
     certified_copy: int = Field(0, ge=0, description="Bản sao có chứng thực.")
     photocopy: int = Field(0, ge=0, description="Bản chụp (photo).")
     shown: bool = Field(False, description="The original is shown (xuất trình) for checking, not kept.")
+    optional: bool = Field(False, description="Needed only in some cases, which ``note`` says.")
     note: str = ""
 
     @model_validator(mode="after")
