@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 import subprocess
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,9 @@ from mock_services.core.db import Database
 from mock_services.core.passwords import verify_password
 from tests.support.live import room_env, sandbox_cli
 from tests.support.room import EXAM_START, seed_exam
+
+# The commands run on the real clock: an exam a year ahead of it has not started, whatever the day.
+AHEAD = date.today() + timedelta(days=365)
 
 PASSWORD = re.compile(r"^[a-z2-9]{4}-[a-z2-9]{4}$")
 
@@ -53,7 +57,7 @@ def env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def exam_id(env: dict[str, str]) -> str:
     assert sandbox_cli("init-db", env=env).returncode == 0
-    schedule = ("--date", "2026-11-24", "--start", "08:00", "--duration", "90")
+    schedule = ("--date", AHEAD.isoformat(), "--start", "08:00", "--duration", "90")
     result = sandbox_cli("create-exam", "--name", "Sát hạch CNTT", *schedule, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
@@ -86,9 +90,10 @@ def test_commands_before_init_db_say_to_run_it(env: dict[str, str]) -> None:
 def test_create_exam_prints_the_id_and_accepts_both_date_forms(env: dict[str, str]) -> None:
     assert sandbox_cli("init-db", env=env).returncode == 0
     common = ("--start", "08:00", "--duration", "90")
+    day = AHEAD
 
-    iso = sandbox_cli("create-exam", "--name", "Đợt 1", "--date", "2026-11-24", *common, env=env)
-    vietnamese = sandbox_cli("create-exam", "--name", "Đợt 2", "--date", "24/11/2026", *common, env=env)
+    iso = sandbox_cli("create-exam", "--name", "Đợt 1", "--date", day.isoformat(), *common, env=env)
+    vietnamese = sandbox_cli("create-exam", "--name", "Đợt 2", "--date", f"{day:%d/%m/%Y}", *common, env=env)
 
     assert iso.returncode == 0, iso.stderr
     assert vietnamese.returncode == 0, vietnamese.stderr
@@ -98,8 +103,8 @@ def test_create_exam_prints_the_id_and_accepts_both_date_forms(env: dict[str, st
     assert listing.returncode == 0, listing.stderr
     rows = sorted(line.split("\t") for line in listing.stdout.splitlines())
     assert rows == [
-        ["1", "2026-11-24 08:00", "90 min", "not_started", "Đợt 1"],
-        ["2", "2026-11-24 08:00", "90 min", "not_started", "Đợt 2"],
+        ["1", f"{day} 08:00", "90 min", "not_started", "Đợt 1"],
+        ["2", f"{day} 08:00", "90 min", "not_started", "Đợt 2"],
     ]
 
 
@@ -119,7 +124,7 @@ def test_create_exam_refuses_a_bad_date_time_or_duration_in_one_sentence(
     env: dict[str, str], option: str, value: str
 ) -> None:
     assert sandbox_cli("init-db", env=env).returncode == 0
-    args = {"--date": "2026-11-24", "--start": "08:00", "--duration": "90", option: value}
+    args = {"--date": AHEAD.isoformat(), "--start": "08:00", "--duration": "90", option: value}
 
     argv = [part for pair in args.items() for part in pair]
 
