@@ -85,6 +85,11 @@ def read_trace(path: Path, problems: Problems, *, shown_as: str | None = None) -
     except OSError as exc:
         problems.add(Mark(name, 1, 1), f"cannot read the trace: {exc.strerror or exc}")
         return []
+    return parse_trace(lines, name, problems)
+
+
+def parse_trace(lines: list[bytes], name: str, problems: Problems) -> list[Event]:
+    """The events of a trace's lines (``name`` is what problems cite), as ``read_trace`` reads them."""
     found: list[Event] = []
     last_seq = 0
     for number, line in enumerate(lines, start=1):

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Connection
 from graderd.engine import grade
 from graderd.spec.model import EXAMPLE_DAY, EXAMPLE_SEED, Exemplar, TaskSpec
 from graderd.spec.problems import Problems
-from graderd.trace import read_trace
+from graderd.trace import parse_trace
 from mock_services.catalog import prepare_schema
 from mock_services.core import log
 from mock_services.core.accounts import Candidate, NewCandidate, candidates_of_exam
@@ -181,20 +181,21 @@ def _files_read(
     task: TaskSpec, exemplar: Exemplar, params: dict[str, Any], events: list[dict[str, Any]], blobs: _ReadBlobs
 ) -> dict[str, bytes]:
     """The blobs a grading of ``events`` reads, by sha256."""
-    with tempfile.TemporaryDirectory(prefix="sathach-trace-") as scratch:
-        trace = Path(scratch) / "trace.jsonl"
-        write_trace(trace, events)
-        problems = Problems()
-        parsed = read_trace(trace, problems)
+    problems = Problems()
+    parsed = parse_trace(_trace_lines(events), str(exemplar.trace), problems)
     if problems:
         raise RecordingError(f"{task.id} {exemplar.trace.name}: the recorded trace does not read back: {problems}")
     grade(task, params, parsed, blobs, candidate=exemplar.candidate)
     return blobs.read
 
 
+def _trace_lines(events: list[dict[str, Any]]) -> list[bytes]:
+    return [orjson.dumps(event, option=orjson.OPT_SORT_KEYS) for event in events]
+
+
 def write_trace(path: Path, events: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"".join(orjson.dumps(event, option=orjson.OPT_SORT_KEYS) + b"\n" for event in events))
+    path.write_bytes(b"".join(line + b"\n" for line in _trace_lines(events)))
 
 
 FILES_SUFFIX = ".files"  # exemplars/x/full.jsonl → exemplars/x/full.files/

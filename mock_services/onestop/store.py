@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Table, Text, func, insert, select, update
+from sqlalchemy import JSON, Column, Date, ForeignKey, Index, Integer, String, Table, Text, func, insert, select
 from sqlalchemy.engine import Connection, RowMapping
 
 from mock_services.core.db import UTCDateTime, metadata
@@ -88,14 +88,6 @@ def add_dossier(conn: Connection, **values: Any) -> Dossier:
     values = {key: value.value if isinstance(value, Channel | Status) else value for key, value in values.items()}
     new_id = conn.execute(insert(dossiers).values(**values)).inserted_primary_key[0]  # type: ignore[index]
     found = dossier(conn, values["candidate_id"], int(new_id))
-    assert found is not None
-    return found
-
-
-def update_dossier(conn: Connection, current: Dossier, **changes: Any) -> Dossier:
-    changes = {key: value.value if isinstance(value, Channel | Status) else value for key, value in changes.items()}
-    conn.execute(update(dossiers).where(dossiers.c.id == current.id).values(**changes))
-    found = dossier(conn, current.candidate_id, current.id)
     assert found is not None
     return found
 

@@ -242,7 +242,7 @@ def unlock_certificate(
             cert = store.certificate(conn, candidate.id, cert_id)
             if cert is None or not cert.candidate_holds:
                 raise WebError(404, "Thí sinh này không có chứng thư số này.")
-            if _exam_closed(conn, candidate, ctx.now):
+            if _closed(find_exam(conn, candidate.exam_id), ctx.now):
                 raise SigningError(EXAM_CLOSED)
             certificates.unlock(conn, candidate, acting, cert)
     except SigningError as error:
@@ -257,8 +257,7 @@ def _candidate(conn: Connection, candidate_id: int) -> Candidate:
     return candidate
 
 
-def _exam_closed(conn: Connection, candidate: Candidate, now: datetime) -> bool:
-    exam = find_exam(conn, candidate.exam_id)
+def _closed(exam: Exam | None, now: datetime) -> bool:
     return exam is not None and exam.phase(now) is ExamPhase.closed
 
 
@@ -280,7 +279,7 @@ def _candidate_page(
         candidate = _candidate(conn, candidate_id)
         exam = find_exam(conn, candidate.exam_id)
         certs = held_certificates(conn, candidate.id)
-    closed = exam is not None and exam.phase(ctx.now) is ExamPhase.closed
+    closed = _closed(exam, ctx.now)
     notice = ""
     unlocked = next((cert for cert in certs if cert.id == unlocked_id), None)
     if unlocked is not None and unlocked.status is CertificateStatus.hoat_dong and not error:
