@@ -16,11 +16,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, WrapMode, XPos, YPos
-from fpdf.fonts import TTFFont
+
+from mock_services.core.pdf_fonts import FAMILY, add_fonts, close_fonts
 
 # fontTools reports every glyph it prunes while subsetting at INFO: noise in the room's log.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -72,14 +72,7 @@ _SIGNATURE_SPACE = 30.0  # room for the handwritten or digital signature image
 _RULE_WIDTH = 0.3  # the short solid lines under the issuer, tiêu ngữ and summary
 _STAMP_RED = (200, 0, 0)
 
-_FONT = "TNR"
-_FONT_DIR = Path(__file__).resolve().parent / "fonts"
-_FONT_FILES = {
-    "": "LiberationSerif-Regular.ttf",
-    "B": "LiberationSerif-Bold.ttf",
-    "I": "LiberationSerif-Italic.ttf",
-    "BI": "LiberationSerif-BoldItalic.ttf",
-}
+_FONT = FAMILY
 _CREATION_DATE = datetime(2020, 1, 1, tzinfo=UTC)
 
 _QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -142,8 +135,7 @@ class _Document(FPDF):
         # No "{nb}" substitution: a body that happens to contain it must print as written.
         self.str_alias_nb_pages = ""
         self.c_margin = 0
-        for style, file_name in _FONT_FILES.items():
-            self.add_font(_FONT, style, _FONT_DIR / file_name)
+        add_fonts(self)
 
     def header(self) -> None:
         if self.page_no() < 2:
@@ -154,12 +146,6 @@ class _Document(FPDF):
         self.set_xy(_MARGIN_L, (_MARGIN_T - h) / 2)
         self.cell(_TEXT_W, h, str(self.page_no()), align=Align.C)
         self.set_xy(_MARGIN_L, _MARGIN_T)  # the page's text starts at the top margin, below the number
-
-    def close_fonts(self) -> None:
-        """Close the font files: fpdf2 keeps them open (lazily read) until output, and only closes the used ones."""
-        for font in self.fonts.values():
-            if isinstance(font, TTFFont):
-                font.close()
 
     # --- small drawing helpers ---
 
@@ -415,7 +401,7 @@ def _render(letter: Letter) -> _Rendered:
         page, space = _draw_footer(pdf, letter, y)
         data = bytes(pdf.output())
     finally:
-        pdf.close_fonts()
+        close_fonts(pdf)
     return _Rendered(
         pdf=data,
         signature_page=page,

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import Align, XPos, YPos
-from fpdf.fonts import TTFFont
 
+from mock_services.core.pdf_fonts import FAMILY, add_fonts, close_fonts
 from mock_services.onestop.procedures import Component
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "documents" / "fonts"
-_FONT = "TNR"
-_FILES = {"": "LiberationSerif-Regular.ttf", "B": "LiberationSerif-Bold.ttf", "I": "LiberationSerif-Italic.ttf"}
+_FONT = FAMILY
 _CREATED = datetime(2020, 1, 1, tzinfo=UTC)  # a fixed date: the same receipt renders to the same bytes
 
 
@@ -62,16 +59,13 @@ def render_receipt(receipt: Receipt) -> bytes:
         pdf.set_lang("vi")
         pdf.set_margins(20, 15, 15)
         pdf.set_auto_page_break(True, 15)
-        for style, name in _FILES.items():
-            pdf.add_font(_FONT, style, FONT_DIR / name)
+        add_fonts(pdf, ("", "B", "I"))
         pdf.add_page()
         _header(pdf, receipt)
         _body(pdf, receipt)
         return bytes(pdf.output())
     finally:
-        for font in pdf.fonts.values():  # fpdf2 keeps font files open until output: close them all
-            if isinstance(font, TTFFont):
-                font.close()
+        close_fonts(pdf)
 
 
 def _header(pdf: FPDF, r: Receipt) -> None:

@@ -23,16 +23,16 @@ import random
 import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
-from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont
+
+from mock_services.core.pdf_fonts import font_file
 
 __all__ = ["INK_BLUE", "SEAL_RED", "png_bytes", "seal_image", "signature_image"]
 
 INK_BLUE = (20, 50, 170)
 SEAL_RED = (210, 25, 30)
 
-_FONT_DIR = Path(__file__).resolve().parent.parent / "documents" / "fonts"
 # Drawn this many times larger, then downsampled: thin, nearly level pen strokes need more than the seal.
 _SIGNATURE_SUPERSAMPLE = 4
 _SEAL_SUPERSAMPLE = 2
@@ -42,12 +42,10 @@ _SEAL_SIZE = 500
 
 
 @lru_cache(maxsize=64)
-def _font(style: str, size: int) -> ImageFont.FreeTypeFont:
+def _font(style: str, size: int) -> ImageFont.FreeTypeFont:  # style as fpdf2 says it: "B", "I"
     # BASIC layout, not raqm: the output must not depend on whether libraqm happens to be installed.
     # Text is NFC, and Liberation Serif has every precomposed Vietnamese letter, so no shaping is needed.
-    return ImageFont.truetype(
-        str(_FONT_DIR / f"LiberationSerif-{style}.ttf"), size, layout_engine=ImageFont.Layout.BASIC
-    )
+    return ImageFont.truetype(str(font_file(style)), size, layout_engine=ImageFont.Layout.BASIC)
 
 
 def _fitting_size(length: Callable[[int], float], room: float, largest: int) -> int:
@@ -168,14 +166,14 @@ def signature_image(name: str) -> Image.Image:
     sizes = [1.3, *[1.0] * (len(given) - 1)]
 
     def text_width(size: int) -> float:
-        return sum(_font("Italic", round(size * k)).getlength(ch) * 0.9 for ch, k in zip(given, sizes, strict=True))
+        return sum(_font("I", round(size * k)).getlength(ch) * 0.9 for ch, k in zip(given, sizes, strict=True))
 
     size = _fitting_size(text_width, 0.58 * width, 110 * s)
     x = (width - text_width(size)) / 2 - j(0.04, 0.10) * width
     baseline = height * 0.58
     start_x = x
     for ch, k in zip(given, sizes, strict=True):
-        font = _font("Italic", round(size * k))
+        font = _font("I", round(size * k))
         advance = font.getlength(ch) * 0.9  # letters overlap a little, as in joined-up writing
         # The tile is centred on the letter's middle (0.35 em above the baseline), which it turns about,
         # and is big enough for stacked Vietnamese marks above and a descender below.
@@ -261,8 +259,8 @@ def _arc_layout(text: str, radius: float, span: float, max_size: int) -> tuple[i
     """The font size and extra letter spacing (px) for ``text`` to fill at most ``span`` degrees of a circle of
     ``radius``: the largest size that fits, then spacing to spread a short name out as engravers do."""
     length = math.radians(span) * radius
-    size = _fitting_size(lambda size: _font("Bold", size).getlength(text), length, max_size)
-    natural = _font("Bold", size).getlength(text)
+    size = _fitting_size(lambda size: _font("B", size).getlength(text), length, max_size)
+    natural = _font("B", size).getlength(text)
     gaps = max(len(text) - 1, 1)
     spacing = min((length - natural) / gaps, 0.3 * size) if natural < length else 0.0
     return size, spacing
@@ -274,7 +272,7 @@ def _arc_text(mask: Image.Image, text: str, radius: float, span: float, max_size
     runs. Returns the angle, in degrees, that the text takes."""
     center = mask.width / 2
     size, spacing = _arc_layout(text, radius, span, max_size)
-    font = _font("Bold", size)
+    font = _font("B", size)
     cap = -font.getbbox("H", anchor="ls")[1]
     tile = size * 3
     advances = [font.getlength(ch) + spacing for ch in text]

@@ -14,7 +14,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from asn1crypto import keys as asn1_keys
@@ -33,9 +32,10 @@ from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from mock_services.core.pdf_fonts import font_file
 from mock_services.signing.pki import Issued
 
-FONT = Path(__file__).resolve().parent.parent / "documents" / "fonts" / "LiberationSerif-Regular.ttf"
+FONT = font_file()
 
 # fontTools says, at every text stamp, that it drops a table of our font it cannot subset (FFTM): not news.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)

@@ -5,14 +5,13 @@ from __future__ import annotations
 import io
 import unicodedata
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pypdf
 import pytest
 from pypdf.generic import ContentStream, DictionaryObject, StreamObject
 
-from mock_services.documents import render
+from mock_services.core.pdf_fonts import font_file
 from mock_services.documents.render import Letter, render_letter, signature_box
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -136,7 +135,7 @@ def test_fonts_are_embedded_subset_truetype() -> None:
     fonts = resources["/Font"]
     assert isinstance(fonts, DictionaryObject)
     assert len(fonts) >= 3  # regular, bold, italic, bold italic are all used on the page
-    full_font = (Path(render.__file__).parent / "fonts" / "LiberationSerif-Regular.ttf").stat().st_size
+    full_font = font_file().stat().st_size
     for ref in fonts.values():
         font = ref.get_object()
         assert font["/Subtype"] == "/Type0"
@@ -146,9 +145,9 @@ def test_fonts_are_embedded_subset_truetype() -> None:
         descriptor = descendant["/FontDescriptor"].get_object()
         assert isinstance(descriptor, DictionaryObject)
         assert "/FontFile2" in descriptor
-        font_file = descriptor["/FontFile2"].get_object()
-        assert isinstance(font_file, StreamObject)
-        embedded = font_file.get_data()
+        stream = descriptor["/FontFile2"].get_object()
+        assert isinstance(stream, StreamObject)
+        embedded = stream.get_data()
         assert 0 < len(embedded) < full_font / 2  # subset, not the whole font
 
 
