@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from sqlalchemy import Column, String, Table, insert, inspect, select, update
+from sqlalchemy import Column, String, Table, insert, inspect, select, text, update
 from sqlalchemy.engine import Connection
 
 from mock_services.core.db import Database, metadata
 from mock_services.core.errors import SathachError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 schema_info = Table(
     "schema_info",
@@ -37,12 +37,30 @@ def _add_new_tables(conn: Connection) -> None:
     metadata.create_all(conn, checkfirst=True)
 
 
+def _add_new_columns(conn: Connection) -> None:
+    """Add the (nullable) columns a step gave existing tables, then create its new tables."""
+    present = inspect(conn)
+    tables = set(present.get_table_names())
+    quote = conn.dialect.identifier_preparer.quote
+    for table in metadata.sorted_tables:
+        if table.name not in tables:
+            continue
+        have = {column["name"] for column in present.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have:
+                assert column.nullable, f"{table.name}.{column.name}: a column added later must be nullable"
+                kind = column.type.compile(dialect=conn.dialect)
+                conn.execute(text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"))
+    _add_new_tables(conn)
+
+
 # MIGRATIONS[n] takes a database at version n-1 to version n.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _add_new_tables,  # the mail service: mail_messages, mail_folders, mail_contacts, mail_settings …
     3: _add_new_tables,  # the document service: doc_agencies, doc_incoming, doc_outgoing
     4: _add_new_tables,  # the signing service: sign_authority, sign_certificates, sign_files
     5: _add_new_tables,  # the one-stop service: os_dossiers
+    6: _add_new_columns,  # one-stop flows: os_desks, os_visits, os_notices, and the dossier's way through the desk
 }
 
 

@@ -128,3 +128,53 @@ def check_applicant(name: str, id_number: str, phone: str, address: str, email: 
     if problems:
         raise OnestopError(" ".join(problems))
     return Applicant(name, id_number, phone, address, email)
+
+
+DEFAULT_UNIT_ID = "000.00.13.H13"  # H13: Cần Thơ's provincial part, unverified (domain reference §5.5)
+
+
+# --- Returning the result (trả kết quả)
+
+
+class ReturnMethod(StrEnum):
+    """HinhThucTra: how the result reaches the citizen."""
+
+    tai_bo_phan_mot_cua = "tai_bo_phan_mot_cua"
+    buu_chinh = "buu_chinh"
+    truc_tuyen = "truc_tuyen"
+
+    @property
+    def label(self) -> str:
+        return RETURN_METHOD_NAMES[self]
+
+
+RETURN_METHOD_NAMES = {
+    ReturnMethod.tai_bo_phan_mot_cua: "Trực tiếp tại Bộ phận Một cửa",
+    ReturnMethod.buu_chinh: "Qua dịch vụ bưu chính công ích",
+    ReturnMethod.truc_tuyen: "Trực tuyến (kho dữ liệu của công dân)",
+}
+
+# Where a dossier is still with the unit: these count towards Quá hạn and Tới hạn.
+OPEN = frozenset({Status.da_tiep_nhan, Status.dang_xu_ly, Status.da_xu_ly_xong})
+
+
+class Timeliness(StrEnum):
+    """The derived flags of the lists (domain reference §5.6)."""
+
+    qua_han = "qua_han"  # overdue
+    toi_han = "toi_han"  # due today
+    trong_han = "trong_han"
+
+    @property
+    def label(self) -> str:
+        return {"qua_han": "Quá hạn", "toi_han": "Tới hạn", "trong_han": "Trong hạn"}[self]
+
+
+def timeliness(status: Status, due: date, today: date) -> Timeliness | None:
+    """Quá hạn once the return date has passed and the result is not back with the citizen; tới hạn on
+    the day itself. A dossier not (or no longer) with the unit has neither."""
+    if status not in OPEN:
+        return None
+    if today > due:
+        return Timeliness.qua_han
+    return Timeliness.toi_han if today == due else Timeliness.trong_han

@@ -6,13 +6,16 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from sqlalchemy import insert, inspect, text, update
+from datetime import UTC, date, datetime
+
+from sqlalchemy import MetaData, Table, insert, inspect, text, update
 from sqlalchemy.engine import Connection
 
 from mock_services import catalog
 from mock_services.core import migrations
 from mock_services.core.db import Database, metadata
 from mock_services.core.migrations import SCHEMA_VERSION, SchemaError, schema_info, stored_version
+from mock_services.onestop import store as onestop
 
 
 @pytest.fixture
@@ -143,3 +146,65 @@ def test_a_version_1_database_gains_the_mail_tables_and_keeps_its_data(empty: Da
     with empty.read() as conn:
         assert conn.execute(text("SELECT username FROM operators")).scalar_one() == "giamthi"
     catalog.check_schema(empty)
+
+
+def test_a_version_5_database_keeps_its_dossiers_and_gains_the_one_stop_flows(empty: Database) -> None:
+    """Schema 6 added columns to os_dossiers (and three tables): a schema-5 room's dossier survives."""
+
+    new_tables = {"os_desks", "os_visits", "os_notices"}
+    with empty.write() as conn:
+        metadata.create_all(
+            conn, tables=[t for n, t in metadata.tables.items() if n not in new_tables | {"os_dossiers"}]
+        )
+        old = Table(
+            "os_dossiers",
+            MetaData(),
+            *(c._copy() for c in onestop.dossiers.columns if c.name not in onestop.ADDED_IN_6),
+        )
+        old.create(conn)
+        conn.execute(insert(schema_info).values(key="version", value="5"))
+        conn.execute(
+            text(
+                "INSERT INTO exams (id, name, starts_at, duration_minutes, seed, is_demo, created_at) "
+                "VALUES (1, 'Kỳ cũ', '2026-11-01 01:00:00', 60, 1, false, '2026-11-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO candidates (id, exam_id, so_bao_danh, ho_ten, chuc_vu, don_vi, email, password_hash, "
+                "created_at) VALUES (1, 1, 'TS001', 'Lê An', 'Công chức', 'UBND phường An Hòa', 'a@egov.test', 'x', "
+                "'2026-11-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            insert(old).values(
+                candidate_id=1,
+                code="000.00.13.H13-261101-0001",
+                procedure_code="2.000815",
+                procedure_name="Chứng thực bản sao từ bản chính",
+                channel="truc_tiep",
+                status="da_tiep_nhan",
+                applicant={"name": "Trần Bích"},
+                components=[],
+                sets=1,
+                received_at=datetime(2026, 11, 1, 2, tzinfo=UTC),
+                due_date=date(2026, 11, 2),
+                received_by="Lê An",
+                handler="",
+                files=[],
+                note="",
+            )
+        )
+    assert "submitted_at" not in {c["name"] for c in inspect(empty.engine).get_columns("os_dossiers")}
+
+    assert catalog.prepare_schema(empty) == "upgraded"
+
+    assert stored_version(empty) == SCHEMA_VERSION
+    columns = {c["name"] for c in inspect(empty.engine).get_columns("os_dossiers")}
+    assert set(onestop.ADDED_IN_6) <= columns
+    assert new_tables <= set(inspect(empty.engine).get_table_names())
+    catalog.check_schema(empty)
+    with empty.read() as conn:
+        kept = onestop.dossier(conn, 1, 1)
+    assert kept is not None and kept.code == "000.00.13.H13-261101-0001"
+    assert kept.steps == [] and kept.result is None
