@@ -17,11 +17,12 @@ from mock_services.documents import operations as documents_operations
 from mock_services.mail import events as mail_events
 from mock_services.mail import operations as mail_operations
 from mock_services.onestop import events as onestop_events
+from mock_services.onestop import operations as onestop_operations
 from mock_services.portal import events as portal_events
 from mock_services.signing import events as signing_events
 
 EVENT_MODULES = (portal_events, mail_events, documents_events, signing_events, onestop_events)
-OPERATION_MODULES = (mail_operations, documents_operations)
+OPERATION_MODULES = (mail_operations, documents_operations, onestop_operations)
 
 __all__ = [
     "EventData",

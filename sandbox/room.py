@@ -23,6 +23,7 @@ from mock_services.documents import web_signing as documents_signing
 from mock_services.mail import web as mail_web
 from mock_services.mail import web_compose as mail_compose
 from mock_services.mail import web_options as mail_options
+from mock_services.onestop import web as onestop_web
 from mock_services.portal import web as portal_web
 from mock_services.signing import web as signing_web
 from sandbox.proctor import web as proctor_web
@@ -53,6 +54,13 @@ SERVICES: tuple[ServiceEntry, ...] = (
         title=SERVICE_TITLES["signing"],
         url="/ky-so",
         description="Chứng thư số, mã PIN, kiểm tra chữ ký số trên tệp PDF; ký số văn bản đi ngay trong luồng văn bản.",
+    ),
+    ServiceEntry(
+        key="onestop",
+        title=SERVICE_TITLES["onestop"],
+        url="/mot-cua",
+        description="Bộ phận Một cửa: tiếp nhận hồ sơ trực tiếp và trực tuyến, yêu cầu bổ sung, từ chối, "
+        "chuyển xử lý, trả kết quả, hồ sơ quá hạn và phiếu xin lỗi, hẹn lại.",
     ),
 )
 
@@ -86,5 +94,6 @@ def create_room_app(settings: RoomSettings, *, db: Database | None = None, clock
     app.include_router(documents_outgoing.router)
     app.include_router(documents_web.router)
     app.include_router(signing_web.router)
+    app.include_router(onestop_web.router)
     app.include_router(proctor_web.router)
     return app

@@ -19,8 +19,9 @@ from mock_services.core.setup_ops import SetupContext
 from mock_services.documents import setup as documents_setup
 from mock_services.mail import setup as mail_setup
 from mock_services.mail.domain import room_domains
+from mock_services.onestop import setup as onestop_setup
 
-SETUP_MODULES = (mail_setup, documents_setup)
+SETUP_MODULES = (mail_setup, documents_setup, onestop_setup)
 
 
 def setup_context(
@@ -41,4 +42,5 @@ def setup_context(
         mail_domains=room_domains(settings.mail_domains),
         fixtures=fixtures,
         task_id=task_id,
+        onestop_unit_id=settings.onestop_unit_id,
     )

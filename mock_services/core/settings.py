@@ -123,6 +123,14 @@ class RoomSettings(CommonSettings):
         "to these; mail to any other address bounces back to the sender, since nothing leaves the room.",
     )
 
+    onestop_unit_id: str = Field(
+        "000.00.13.H13",
+        pattern=r"^\d{3}\.\d{2}\.\d{2}\.H\d{2}$",
+        description="Electronic identifier (mã định danh, QĐ 20/2020/QĐ-TTg) of the candidates' receiving unit, "
+        "the first part of every one-stop dossier code: `000.00.13.H13-261120-0007`. H13 is Cần Thơ's "
+        "provincial part as inferred, not verified: set your province's.",
+    )
+
     @model_validator(mode="after")
     def _secret_key_is_strong(self) -> RoomSettings:
         if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from mock_services.core.accounts import Candidate
 from mock_services.core.acting import Acting, emit
-from mock_services.core.workdays import is_working_day
+from mock_services.core.workdays import covered_years, is_working_day
 from mock_services.onestop import notify, store
 from mock_services.onestop.desk import Desk
 from mock_services.onestop.domain import OPEN, OnestopError
@@ -37,6 +37,8 @@ def check(dossier: Dossier, reason: str, new_due: date | None, today: date) -> s
         problems.append(
             f"Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại ({dossier.due_date:%d/%m/%Y}) và sau hôm nay."
         )
+    elif new_due.year not in covered_years():
+        problems.append(f"Ngày {new_due:%d/%m/%Y} quá xa: lịch làm việc của hệ thống chưa có năm {new_due.year}.")
     elif not is_working_day(new_due):
         problems.append(f"Ngày {new_due:%d/%m/%Y} không phải ngày làm việc: hãy hẹn vào một ngày làm việc.")
     if problems:

@@ -10,7 +10,7 @@ called from the queue is received "as of" the moment the citizen came (the scena
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.engine import Connection
 
@@ -41,6 +41,8 @@ class Intake:
     sets: int = 1
     channel: Channel = Channel.truc_tiep
     visit: Visit | None = None  # the citizen called from the queue, whose moment the dossier takes
+    received_at: datetime | None = None  # a setup's dossier received earlier; now by default
+    due: date | None = None  # a setup's appointed return date; the calendar's by default
 
 
 def procedure_of(code: str) -> Procedure:
@@ -126,7 +128,7 @@ def _new_dossier(
         raise OnestopError("Số bộ hồ sơ phải từ 1 đến 20.")
     if intake.visit is not None and intake.visit.dossier_id is not None:
         raise OnestopError(f"Công dân số thứ tự {intake.visit.ticket} đã được giải quyết rồi.")
-    at = intake.visit.arrived_at if intake.visit else acting.now
+    at = intake.visit.arrived_at if intake.visit else (intake.received_at or acting.now)
     local = at.astimezone(acting.tz)
     prefix = f"{desk.unit_id}-{local:%y%m%d}-"
     code = dossier_code(desk.unit_id, local.date(), store.codes_of_day(conn, candidate.id, prefix) + 1)
@@ -142,7 +144,7 @@ def _new_dossier(
         components=[{**found.components[index].model_dump(), "quantity": qty} for index, qty in papers],
         sets=intake.sets,
         received_at=at,
-        due_date=due_date(local, found.deadline.working_days),
+        due_date=intake.due or due_date(local, found.deadline.working_days),
         received_by=desk.official,
         handler="",
         files=[],

@@ -125,20 +125,27 @@ def settle(conn: Connection, candidate: Candidate, desk: Desk, acting: Acting) -
     done = []
     for dossier in store.dossiers_of(conn, candidate.id):
         if dossier.status is Status.dang_xu_ly and dossier.ready_at is not None and dossier.ready_at <= acting.now:
-            done.append(_processed(conn, candidate, dossier, desk, acting.as_system()))
+            done.append(bring_result(conn, candidate, dossier, desk, acting.as_system()))
     return done
 
 
 def _result_number(conn: Connection, dossier: Dossier, year: int) -> str:
-    issued = sum(1 for d in store.dossiers_of(conn, dossier.candidate_id) if d.result is not None)
-    return f"{issued + 1:02d}/{year}/{'SCT' if dossier.procedure_code.startswith('2.') else 'HT'}"
+    """The next number of the result's book: chứng thực (procedures 2.*) and hộ tịch each keep their own."""
+    book = "SCT" if dossier.procedure_code.startswith("2.") else "HT"
+    issued = sum(
+        1
+        for d in store.dossiers_of(conn, dossier.candidate_id)
+        if d.result is not None and d.result["number"].endswith(f"/{year}/{book}")
+    )
+    return f"{issued + 1:02d}/{year}/{book}"
 
 
-def _processed(conn: Connection, candidate: Candidate, dossier: Dossier, desk: Desk, acting: Acting) -> Dossier:
+def bring_result(conn: Connection, candidate: Candidate, dossier: Dossier, desk: Desk, acting: Acting) -> Dossier:
+    """The handler brings the signed result back to the desk (``acting`` is the system's)."""
     found = procedure_of(dossier.procedure_code)
     handler = desk.colleague(dossier.handler) or desk.handlers[0]
     signer = desk.leaders[0]
-    at = dossier.ready_at or acting.now
+    at = min(dossier.ready_at or acting.now, acting.now)
     local = at.astimezone(acting.tz)
     number = _result_number(conn, dossier, local.year)
     pdf = render_result(form_head(desk, dossier, local), found.result, number, signer.name, signer.title, local)

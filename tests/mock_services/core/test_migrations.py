@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-
-import pytest
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import MetaData, Table, insert, inspect, text, update
 from sqlalchemy.engine import Connection
 
@@ -206,5 +205,7 @@ def test_a_version_5_database_keeps_its_dossiers_and_gains_the_one_stop_flows(em
     catalog.check_schema(empty)
     with empty.read() as conn:
         kept = onestop.dossier(conn, 1, 1)
-    assert kept is not None and kept.code == "000.00.13.H13-261101-0001"
-    assert kept.steps == [] and kept.result is None
+    assert kept is not None
+    assert kept.code == "000.00.13.H13-261101-0001"
+    assert kept.steps == []
+    assert kept.result is None

@@ -80,7 +80,9 @@ def test_codes_run_per_day_and_a_birth_received_before_15_is_due_the_same_day(db
 def test_the_event_carries_the_whole_dossier(db: Database, room: SeededExam) -> None:
     dossier = receive(db, room, "2026-02-13T16:00:00")  # the Friday before Tết 2026
     with db.read() as conn:
-        [event] = [e for e in log.iter_events(conn, candidate_id=room.candidates[0].id) if e.verb == "onestop.dossier_received"]
+        [event] = [
+            e for e in log.iter_events(conn, candidate_id=room.candidates[0].id) if e.verb == "onestop.dossier_received"
+        ]
     assert event.verb == "onestop.dossier_received"
     assert event.data["after"] == dossier.state()
     assert event.data["after"]["due_date"] == "2026-02-23"  # the Monday after Tết
