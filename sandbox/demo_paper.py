@@ -1,8 +1,8 @@
-"""The demo paper: the mail, document and ký số tasks of the bank (``tasks/mail/``,
-``tasks/documents/``, ``tasks/signing/``), in file order.
+"""The demo paper: the mail, document, ký số and một cửa tasks of the bank (``tasks/mail/``,
+``tasks/documents/``, ``tasks/signing/``, ``tasks/onestop/``), in file order.
 
-The demo shows the whole path: a candidate works in the webmail and the document system, graderd
-grades them as they go. Tasks of the other services join the paper as those services arrive.
+The demo shows the whole path: a candidate works in the webmail, the document system and the
+one-stop desk, graderd grades them as they go.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from graderd.spec.load import load_bank
 from graderd.spec.model import TaskSpec
 
 BANK = Path(__file__).resolve().parent.parent / "tasks"
-DEMO_FOLDERS = ("mail", "documents", "signing")
+DEMO_FOLDERS = ("mail", "documents", "signing", "onestop")
 
 
 def demo_paper(bank: Path = BANK) -> list[TaskSpec]:

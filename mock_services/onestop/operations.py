@@ -155,7 +155,9 @@ class DossierArgs(SetupArgs):
     procedure: str = Field(description="Mã TTHC.")
     applicant: ApplicantArgs = Field(description="The citizen.")
     papers: dict[str, int] = Field(description="The components received, by name, and how many.")
-    received: dt.datetime = Field(description="When the desk received it (room time).")
+    received: dt.datetime | None = Field(
+        None, description="When the desk received it (room time); two working days before now, at 09:00, by default."
+    )
     due: dt.date | None = Field(None, description="Ngày hẹn trả as appointed; from the calendar by default.")
     step: Literal["da_tiep_nhan", "dang_xu_ly", "da_xu_ly_xong"] = Field(
         "dang_xu_ly",

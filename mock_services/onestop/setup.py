@@ -6,7 +6,7 @@ Only the sandbox loads this."""
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from fpdf import FPDF
@@ -16,7 +16,7 @@ from mock_services.core.acting import Acting, emit
 from mock_services.core.events import EventContext
 from mock_services.core.pdf_fonts import FAMILY, add_fonts, close_fonts
 from mock_services.core.setup_ops import SetupContext, SetupError, implements
-from mock_services.core.workdays import due_date
+from mock_services.core.workdays import add_working_days, due_date
 from mock_services.onestop import desk as desks
 from mock_services.onestop import intake, processing, store
 from mock_services.onestop.desk import Colleague, Desk
@@ -158,6 +158,12 @@ def online(ctx: SetupContext, args: OnlineArgs) -> int:
     return dossier.id
 
 
+def _days_ago(ctx: SetupContext, working_days: int) -> datetime:
+    """09:00 on the working day ``working_days`` before today (room time)."""
+    day = add_working_days(ctx.now.astimezone(ctx.tz).date(), -working_days)
+    return datetime.combine(day, time(9, 0), tzinfo=ctx.tz).astimezone(UTC)
+
+
 @implements("onestop.dossier")
 def dossier_along(ctx: SetupContext, args: DossierArgs) -> int:
     desk = _desk(ctx)
@@ -166,7 +172,7 @@ def dossier_along(ctx: SetupContext, args: DossierArgs) -> int:
         args.procedure,
         Applicant(**args.applicant.model_dump()),
         dict(args.papers),
-        received_at=_local(ctx, args.received),
+        received_at=_local(ctx, args.received) if args.received else _days_ago(ctx, 2),
         due=args.due,
     )
     name = "onestop.dossier"

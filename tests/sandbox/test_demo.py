@@ -27,7 +27,7 @@ def test_the_demo_has_three_candidates_with_the_demo_paper(sqlite_db: Database, 
         paper = assignments_for(conn, room.credentials[0].candidate.id)
     assert [task.task_id for task in paper] == [task.id for task in demo_paper()]
     assert paper
-    assert {task.service for task in paper} == {"mail", "documents", "signing"}
+    assert {task.service for task in paper} == {"mail", "documents", "signing", "onestop"}
     report = next(task for task in paper if task.task_id == "mail.send-report")
     assert "Nguyễn Thị Minh Thư" in report.instructions  # rendered for this candidate
     assert report.params["leader"]["email"] in report.instructions  # with their drawn params
