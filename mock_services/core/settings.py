@@ -131,6 +131,14 @@ class RoomSettings(CommonSettings):
         "provincial part as inferred, not verified: set your province's.",
     )
 
+    onestop_processing_seconds: int = Field(
+        180,
+        ge=1,
+        le=86400,
+        description="How long the simulated handling official takes to bring a transferred dossier's result "
+        "back to the one-stop desk.",
+    )
+
     @model_validator(mode="after")
     def _secret_key_is_strong(self) -> RoomSettings:
         if self.secret_key is not None and len(self.secret_key.get_secret_value()) < 32:

@@ -68,9 +68,17 @@ def _handler_side(handler: Colleague) -> str:
 
 
 def transfer(
-    conn: Connection, candidate: Candidate, dossier: Dossier, handler_key: str, note: str, desk: Desk, acting: Acting
+    conn: Connection,
+    candidate: Candidate,
+    dossier: Dossier,
+    handler_key: str,
+    note: str,
+    desk: Desk,
+    acting: Acting,
+    takes: timedelta = PROCESSING_TIME,
 ) -> Dossier:
-    """Chuyển xử lý: only a received dossier, to one of the unit's handling officials."""
+    """Chuyển xử lý: only a received dossier, to one of the unit's handling officials, who brings the
+    result back after ``takes`` (the room's SATHACH_ONESTOP_PROCESSING_SECONDS on the pages)."""
     if dossier.status is not Status.da_tiep_nhan:
         raise OnestopError(
             f"Chỉ chuyển xử lý hồ sơ đã tiếp nhận; hồ sơ {dossier.code} đang ở trạng thái “{dossier.status.label}”."
@@ -84,7 +92,7 @@ def transfer(
         status=Status.dang_xu_ly,
         handler=handler.key,
         steps=steps,
-        ready_at=acting.now + PROCESSING_TIME,
+        ready_at=acting.now + takes,
     )
     slip = _slip(conn, dossier, desk, acting)
     dossier = store.update_dossier(conn, dossier, files=[*dossier.files, slip])

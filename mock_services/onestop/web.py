@@ -6,6 +6,7 @@ typed; every page is the candidate's own (``pages.owned_*``)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -342,6 +343,10 @@ def refuse(
     )
 
 
+def _processing_time(request: Request) -> timedelta:
+    return timedelta(seconds=runtime(request).settings.onestop_processing_seconds)
+
+
 @router.post("/ho-so/{dossier_id:int}/chuyen-xu-ly", response_class=HTMLResponse)
 def transfer(
     request: Request,
@@ -355,7 +360,9 @@ def transfer(
         ctx,
         dossier_id,
         "chuyen-xu-ly",
-        lambda conn, d, desk, acting: processing.transfer(conn, ctx.candidate, d, can_bo, y_kien, desk, acting),
+        lambda conn, d, desk, acting: processing.transfer(
+            conn, ctx.candidate, d, can_bo, y_kien, desk, acting, takes=_processing_time(request)
+        ),
         "Đã chuyển hồ sơ đến công chức xử lý kèm Phiếu kiểm soát quá trình giải quyết hồ sơ.",
         {"can_bo": can_bo, "y_kien": y_kien},
     )
