@@ -43,4 +43,5 @@ def setup_context(
         fixtures=fixtures,
         task_id=task_id,
         onestop_unit_id=settings.onestop_unit_id,
+        onestop_processing_seconds=settings.onestop_processing_seconds,
     )

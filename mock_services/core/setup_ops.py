@@ -54,6 +54,7 @@ class SetupContext:
     fixtures: Path | None = None  # the task's folder: attachments are read from here
     task_id: str | None = None
     onestop_unit_id: str = "000.00.13.H13"  # the room's setting: the first part of one-stop dossier codes
+    onestop_processing_seconds: int = 180  # the room's setting: how long a simulated handler takes
 
     def fixture(self, name: str) -> bytes:
         if self.fixtures is None:

@@ -23,10 +23,10 @@ from mock_services.onestop.store import Dossier
 APOLOGY_KIND = "phieu_xin_loi"
 
 
-def check(dossier: Dossier, reason: str, new_due: date | None, today: date) -> str:
+def check(dossier: Dossier, reason: str, new_due: date | None, today: date, *, leader_chosen: bool = True) -> str:
     """The apology's reason, tidied; every problem at once, in Vietnamese."""
     reason = " ".join(reason.split())
-    problems = []
+    problems = [] if leader_chosen else ["Vui lòng chọn lãnh đạo ký duyệt."]
     if dossier.status not in OPEN:
         problems.append(f"Hồ sơ {dossier.code} không còn đang giải quyết ({dossier.status.label}).")
     if len(reason) < MIN_REASON:
@@ -57,7 +57,8 @@ def apologise(
     desk: Desk,
     acting: Acting,
 ) -> Dossier:
-    reason = check(dossier, reason, new_due, acting.today)
+    chosen = any(c.key == leader_key for c in desk.leaders)
+    reason = check(dossier, reason, new_due, acting.today, leader_chosen=chosen)
     leader = desk.leader(leader_key)
     assert new_due is not None
     drafted = ApologyDrafted(

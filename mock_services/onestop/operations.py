@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from mock_services.core.setup_ops import SetupArgs, declare_operation
+from mock_services.core.workdays import covered_years
 from mock_services.onestop.domain import UNIT_ID, OnestopError, check_applicant
 from mock_services.onestop.procedures import ProcedureError, procedure
 
@@ -72,6 +73,14 @@ class ApplicantArgs(SetupArgs):
         return self
 
 
+def _in_calendar(value: dt.date | dt.datetime | None) -> dt.date | dt.datetime | None:
+    """A moment the working-day calendar covers: the return dates are counted from it."""
+    if value is not None and value.year not in covered_years():
+        years = covered_years()
+        raise ValueError(f"{value.isoformat()} is outside the working-day calendar ({years[0]}–{years[-1]})")
+    return value
+
+
 def _known_procedure(code: str) -> str:
     try:
         procedure(code)
@@ -101,6 +110,8 @@ class WalkInArgs(SetupArgs):
     arrives: dt.datetime | None = Field(
         None, description="When they take a number (room time); the desk receives as of this moment. Now by default."
     )
+
+    _arrives = field_validator("arrives")(lambda cls, value: _in_calendar(value))
 
 
 declare_operation(
@@ -135,6 +146,8 @@ class OnlineArgs(SetupArgs):
     @classmethod
     def _procedure(cls, value: str) -> str:
         return _known_procedure(value)
+
+    _submitted = field_validator("submitted")(lambda cls, value: _in_calendar(value))
 
     @model_validator(mode="after")
     def _papers(self) -> OnlineArgs:
@@ -171,6 +184,8 @@ class DossierArgs(SetupArgs):
     @classmethod
     def _procedure(cls, value: str) -> str:
         return _known_procedure(value)
+
+    _dates = field_validator("received", "due")(lambda cls, value: _in_calendar(value))
 
     @model_validator(mode="after")
     def _papers(self) -> DossierArgs:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 from urllib.parse import urlencode
 
@@ -80,15 +80,23 @@ class DossierList:
     slug: str
     title: str
     group: str
-    keep: Callable[[Dossier, date], bool]
+    keep: Callable[[Dossier, date, tzinfo], bool]
 
 
-def _status(*wanted: Status) -> Callable[[Dossier, date], bool]:
-    return lambda d, on: d.status in wanted
+def flag_of(d: Dossier, on: date, tz: tzinfo) -> Timeliness | None:
+    """Quá hạn / tới hạn for the lists. A walk-in received "as of" a scenario's past moment (15:20
+    last Friday) is judged as of that day: the exam's day is not the scenario's, and its return
+    date must not turn red for it."""
+    as_of = min(on, d.received_at.astimezone(tz).date()) if d.visit_id is not None else on
+    return timeliness(d.status, d.due_date, as_of)
 
 
-def _late(flag: Timeliness) -> Callable[[Dossier, date], bool]:
-    return lambda d, on: timeliness(d.status, d.due_date, on) is flag
+def _status(*wanted: Status) -> Callable[[Dossier, date, tzinfo], bool]:
+    return lambda d, on, tz: d.status in wanted
+
+
+def _late(flag: Timeliness) -> Callable[[Dossier, date, tzinfo], bool]:
+    return lambda d, on, tz: flag_of(d, on, tz) is flag
 
 
 LISTS: tuple[DossierList, ...] = (
@@ -101,7 +109,7 @@ LISTS: tuple[DossierList, ...] = (
     DossierList("da-tra-ket-qua", "Đã trả kết quả", "Trả kết quả", _status(Status.da_tra_ket_qua)),
     DossierList("qua-han", "Hồ sơ quá hạn", "Theo dõi hồ sơ", _late(Timeliness.qua_han)),
     DossierList("toi-han", "Hồ sơ tới hạn", "Theo dõi hồ sơ", _late(Timeliness.toi_han)),
-    DossierList("tat-ca", "Theo dõi tất cả hồ sơ", "Theo dõi hồ sơ", lambda d, on: True),
+    DossierList("tat-ca", "Theo dõi tất cả hồ sơ", "Theo dõi hồ sơ", lambda d, on, tz: True),
 )
 
 
@@ -120,7 +128,7 @@ class MenuItem:
     slug: str
 
 
-def menus(dossiers: list[Dossier], visits: list[Visit], on: date) -> list[tuple[str, list[MenuItem]]]:
+def menus(dossiers: list[Dossier], visits: list[Visit], on: date, tz: tzinfo) -> list[tuple[str, list[MenuItem]]]:
     """The menu groups in the order of the real system, each item with its count."""
     waiting = sum(1 for v in visits if v.dossier_id is None)
     groups: dict[str, list[MenuItem]] = {
@@ -130,7 +138,7 @@ def menus(dossiers: list[Dossier], visits: list[Visit], on: date) -> list[tuple[
         ]
     }
     for item in LISTS:
-        count = sum(item.keep(d, on) for d in dossiers)
+        count = sum(item.keep(d, on, tz) for d in dossiers)
         groups.setdefault(item.group, []).append(MenuItem(f"/mot-cua/ds/{item.slug}", item.title, count, item.slug))
     groups["Thông báo"] = [MenuItem("/mot-cua/tin-nhan", "Tin nhắn, thư gửi công dân", 0, "tin-nhan")]
     return list(groups.items())
@@ -147,22 +155,32 @@ class Filters:
     status: str = ""
     since: date | None = None
     until: date | None = None
+    since_text: str = ""  # as typed, shown again
+    until_text: str = ""
+    error: str = ""  # a date that is not one: said on the list, the other filters kept
 
     @classmethod
     def of(cls, request: Request) -> Filters:
         q = request.query_params
-        try:
-            since = parse_day(q.get("tu_ngay", "")) if q.get("tu_ngay") else None
-            until = parse_day(q.get("den_ngay", "")) if q.get("den_ngay") else None
-        except ValueError:
-            raise WebError(400, "Ngày lọc không hợp lệ (ví dụ 25/11/2026).", code="bad_filter_date") from None
+        since_text, until_text = q.get("tu_ngay", "").strip()[:20], q.get("den_ngay", "").strip()[:20]
+        days: list[date | None] = []
+        error = ""
+        for text in (since_text, until_text):
+            try:
+                days.append(parse_day(text))
+            except ValueError:
+                days.append(None)
+                error = f"“{text}” không phải là ngày hợp lệ (ví dụ 25/11/2026): bỏ qua điều kiện ngày này."
         return cls(
             text=" ".join(q.get("q", "").split())[:200],
             procedure=q.get("thu_tuc", "")[:16],
             channel=q.get("kenh", "")[:16],
             status=q.get("trang_thai", "")[:24],
-            since=since,
-            until=until,
+            since=days[0],
+            until=days[1],
+            since_text=since_text,
+            until_text=until_text,
+            error=error,
         )
 
     @property
@@ -200,7 +218,7 @@ def frame(conn: Connection, request: Request, ctx: CandidateContext, desk: Desk,
         "ctx": ctx,
         "services": runtime(request).services,
         "desk": desk,
-        "menus": menus(dossiers, visits, on),
+        "menus": menus(dossiers, visits, on, runtime(request).tz),
         "active": active,
         "today": on,
         "tz": runtime(request).tz,
@@ -220,15 +238,26 @@ NAMES: dict[str, Any] = {
 }
 
 
+MAX_ID = 2**31 - 1  # ids beyond an INTEGER column's range are simply not there
+
+
+def number(text: str) -> int | None:
+    """A whole number typed in a form (``"3"``), or None for anything else (``"²"``, ``"3,5"``, a huge one)."""
+    text = text.strip()
+    if not text or len(text) > 9 or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
 def owned_dossier(conn: Connection, ctx: CandidateContext, dossier_id: int) -> Dossier:
-    found = store.dossier(conn, ctx.candidate.id, dossier_id)
+    found = store.dossier(conn, ctx.candidate.id, dossier_id) if 0 < dossier_id <= MAX_ID else None
     if found is None:
         raise WebError(404, NOT_FOUND, code="dossier_not_found")
     return found
 
 
 def owned_visit(conn: Connection, ctx: CandidateContext, visit_id: int) -> Visit:
-    found = store.visit(conn, ctx.candidate.id, visit_id)
+    found = store.visit(conn, ctx.candidate.id, visit_id) if 0 < visit_id <= MAX_ID else None
     if found is None:
         raise WebError(404, "Không có lượt công dân này.", code="visit_not_found")
     return found

@@ -6,7 +6,7 @@ Only the sandbox loads this."""
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from fpdf import FPDF
@@ -181,7 +181,10 @@ def dossier_along(ctx: SetupContext, args: DossierArgs) -> int:
         return int(dossier.id)
     if desk.colleague(args.handler) is None:
         raise SetupError(f"{name}: no handling official {args.handler!r} at the desk")
-    dossier = _run(name, lambda: processing.transfer(ctx.conn, ctx.candidate, dossier, args.handler, "", desk, acting))
+    takes = timedelta(seconds=ctx.onestop_processing_seconds)
+    dossier = _run(
+        name, lambda: processing.transfer(ctx.conn, ctx.candidate, dossier, args.handler, "", desk, acting, takes)
+    )
     if args.delay:
         dossier = processing.report_delay(ctx.conn, ctx.candidate, dossier, args.delay, None, desk, acting)
     if args.step == "da_xu_ly_xong":

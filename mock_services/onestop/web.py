@@ -6,7 +6,7 @@ typed; every page is the candidate's own (``pages.owned_*``)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -23,7 +23,7 @@ from mock_services.core.workdays import due_date
 from mock_services.mail.domain import parse_day
 from mock_services.onestop import apology, intake, pages, processing, store
 from mock_services.onestop.desk import Desk
-from mock_services.onestop.domain import OnestopError, ReturnMethod, Status, check_applicant, timeliness
+from mock_services.onestop.domain import OnestopError, ReturnMethod, Status, check_applicant
 from mock_services.onestop.events import FileOpened, Searched
 from mock_services.onestop.intake import Intake
 from mock_services.onestop.procedures import Procedure, procedures
@@ -101,7 +101,8 @@ def _intake_page(
 ) -> Response:
     with runtime(request).db.read() as conn:
         context = pages.frame(conn, request, ctx, desk, active="tiep-nhan")
-        visit = pages.owned_visit(conn, ctx, int(form["luot"])) if form.get("luot") else None
+        luot = pages.number(form.get("luot", ""))
+        visit = pages.owned_visit(conn, ctx, luot) if luot is not None else None
     chosen = _chosen(form.get("thu_tuc", ""))
     at = (visit.arrived_at if visit else ctx.now).astimezone(runtime(request).tz)
     context.update(
@@ -126,6 +127,9 @@ async def intake_submit(request: Request, ctx: CandidateContext = Depends(candid
     yêu cầu bổ sung, từ chối tiếp nhận."""
     raw = await request.form()
     form = {key: str(value) for key, value in raw.items() if isinstance(value, str)}
+    if form.get("thu_tuc_truoc", form.get("thu_tuc", "")) != form.get("thu_tuc", ""):
+        # Another procedure, other papers: the rows' quantities and ticks were the old procedure's.
+        form = {key: value for key, value in form.items() if not key.startswith(("sl_", "thieu_"))}
     return await run_in_threadpool(_intake_action, request, ctx, form)
 
 
@@ -137,7 +141,8 @@ def _intake_action(request: Request, ctx: CandidateContext, form: dict[str, Any]
     chosen = _chosen(form.get("thu_tuc", ""))
 
     def attempt(conn: Connection, acting: Acting) -> Dossier:
-        visit = pages.owned_visit(conn, ctx, int(form["luot"])) if form.get("luot", "").isdigit() else None
+        luot = pages.number(form.get("luot", ""))
+        visit = pages.owned_visit(conn, ctx, luot) if luot is not None else None
         papers = _handed(chosen, form)
         if chosen is None:
             raise OnestopError("Vui lòng chọn thủ tục hành chính.")
@@ -148,7 +153,7 @@ def _intake_action(request: Request, ctx: CandidateContext, form: dict[str, Any]
             form.get("dia_chi", ""),
             form.get("email", ""),
         )
-        sets = int(form["so_bo"]) if form.get("so_bo", "1").strip().isdigit() else 0
+        sets = pages.number(form.get("so_bo", "1")) or 0
         papers_in = Intake(chosen.code, applicant, papers, sets=sets, visit=visit)
         if action == "tiep_nhan":
             return intake.receive(conn, ctx.candidate, papers_in, desk, acting)
@@ -183,10 +188,11 @@ def _handed(chosen: Procedure | None, form: dict[str, Any]) -> dict[str, int]:
         text = form.get(f"sl_{index}", "").strip()
         if not text:
             continue
-        if not text.isdigit():
+        quantity = pages.number(text)
+        if quantity is None:
             raise OnestopError(f"Số lượng “{component.name}” phải là một số.")
-        if int(text) > 0:
-            handed[component.name] = int(text)
+        if quantity > 0:
+            handed[component.name] = quantity
     return handed
 
 
@@ -202,14 +208,15 @@ def dossier_list(request: Request, slug: str, ctx: CandidateContext = Depends(ca
     with room.db.read() as conn:
         context = pages.frame(conn, request, ctx, desk, active=slug)
     on = context["today"]
-    found = [d for d in context["all_dossiers"] if chosen.keep(d, on) and filters.keep(d, room.tz)]
+    found = [d for d in context["all_dossiers"] if chosen.keep(d, on, room.tz) and filters.keep(d, room.tz)]
     if filters.text:
         with room.db.write() as conn:
             ctx.require_open_session(conn)
             event = Searched(query=filters.text, results=len(found))
             emit(conn, ctx.candidate, pages.acting(request, ctx), event, str(ctx.candidate.id))
-    rows = [(d, timeliness(d.status, d.due_date, on)) for d in reversed(found)]
+    rows = [(d, pages.flag_of(d, on, room.tz)) for d in reversed(found)]
     context.update(title=chosen.title, slug=slug, rows=rows, filters=filters, procedures=list(procedures().values()))
+    context["error"] = filters.error
     return render(request, "onestop/list.html", context)
 
 
@@ -262,7 +269,8 @@ def _dossier_page(
         failed=failed,
         form=form or {},
         procedure=chosen,
-        flag=timeliness(dossier.status, dossier.due_date, context["today"]),
+        flag=pages.flag_of(dossier, context["today"], runtime(request).tz),
+        steps=[(datetime.fromisoformat(s["at"]).astimezone(runtime(request).tz), s) for s in dossier.steps],
         handler=desk.colleague(dossier.handler),
         suggested=desk.handler_for(chosen.field).key if chosen else "",
         sent=sent,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from mock_services.core import log
 from mock_services.core.events import EventRecord
@@ -21,6 +22,7 @@ CITIZEN = {
     "address": "12 Trần Hưng Đạo, phường Ninh Kiều",
     "email": "bich.tran@congdan.egov.test",
 }
+ROOM = ZoneInfo("Asia/Ho_Chi_Minh")
 SAO_Y = "2.000815"
 ORIGINAL = "Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao"
 COPY = "Bản sao cần chứng thực"
@@ -250,9 +252,53 @@ def test_lists_count_and_filter_and_search_is_logged(me: Browser, desk_room: Mai
     assert "Lê Văn Cường" not in found
     searched = [e for e in events(desk_room) if e.verb == "onestop.searched"]
     assert searched[-1].data == {"query": "000222", "results": 1}
-    bad = me.client.get("/mot-cua/ds/tat-ca?tu_ngay=31/02/2026")
-    assert bad.status_code == 400
-    assert "Ngày lọc không hợp lệ" in bad.text
+    bad = me.get("/mot-cua/ds/tat-ca?q=Dung&tu_ngay=31/02/2026")
+    assert bad.status_code == 200
+    assert "“31/02/2026” không phải là ngày hợp lệ" in bad.text
+    assert field_value(bad.text, "tu_ngay") == "31/02/2026"  # kept, with the other filters
+    assert "Phạm Thị Dung" in bad.text
+    assert "Lê Văn Cường" not in bad.text
+
+
+def test_a_walk_in_received_as_of_last_friday_is_not_flagged_overdue(me: Browser, desk_room: Mailroom) -> None:
+    """Received as of 20/11 15:20 (due 23/11) during the exam on 24/11: the scenario's, not late."""
+    visit = walk_in(desk_room)
+    me.post("/mot-cua/tiep-nhan", intake_form(visit, hanh_dong="tiep_nhan"))
+    assert "Không có hồ sơ nào" in me.get("/mot-cua/ds/qua-han").text
+    assert "Mới tiếp nhận" in me.get("/mot-cua/ds/moi-tiep-nhan").text
+
+
+def test_changing_the_procedure_drops_the_old_rows_and_the_step_times_are_local(
+    me: Browser, desk_room: Mailroom
+) -> None:
+    visit = walk_in(desk_room)
+    switched = me.post(
+        "/mot-cua/tiep-nhan", intake_form(visit, hanh_dong="chon_thu_tuc", thu_tuc="1.001193", thu_tuc_truoc=SAO_Y)
+    )
+    assert field_value(switched.text, "sl_1") == ""  # not the 3 copies typed for the other procedure
+    assert field_value(switched.text, "so_cccd") == CITIZEN["id_number"]
+    received = me.post("/mot-cua/tiep-nhan", intake_form(visit, hanh_dong="tiep_nhan"))
+    [dossier] = dossiers(desk_room)
+    me.post(f"/mot-cua/ho-so/{dossier.id}/chuyen-xu-ly", {"can_bo": "tp_ht"})
+    page = me.get(received.headers["location"]).text
+    local = desk_room.clock().astimezone(ROOM).strftime("%H:%M %d/%m/%Y")
+    assert f"<td>{local}</td>" in page
+
+
+def test_nonsense_in_the_form_or_the_address_is_a_message_not_a_crash(me: Browser, desk_room: Mailroom) -> None:
+    visit = walk_in(desk_room)
+    odd = me.post("/mot-cua/tiep-nhan", intake_form(visit, hanh_dong="tiep_nhan", sl_1="²", so_bo="²"))
+    assert odd.status_code == 400
+    assert "phải là một số" in odd.text
+    stray = me.post("/mot-cua/tiep-nhan", {**intake_form(visit, hanh_dong="chon_thu_tuc"), "luot": "²"})
+    assert stray.status_code == 200
+    with me.as_the_candidate_sees_it() as seat:
+        huge = seat.client.get("/mot-cua/ho-so/99999999999999999999999")
+        assert huge.status_code == 404
+        assert "Không tìm thấy hồ sơ này." in huge.text
+    bad_mail = me.post("/mot-cua/tiep-nhan", intake_form(visit, hanh_dong="tiep_nhan", email="x@[y.z"))
+    assert bad_mail.status_code == 400
+    assert "Địa chỉ thư điện tử không hợp lệ." in bad_mail.text
 
 
 def test_another_candidates_dossier_is_not_found(client: Any, desk_room: Mailroom) -> None:
