@@ -130,8 +130,7 @@ def _new_dossier(
         raise OnestopError(f"Công dân số thứ tự {intake.visit.ticket} đã được giải quyết rồi.")
     at = intake.visit.arrived_at if intake.visit else (intake.received_at or acting.now)
     local = at.astimezone(acting.tz)
-    prefix = f"{desk.unit_id}-{local:%y%m%d}-"
-    code = dossier_code(desk.unit_id, local.date(), store.codes_of_day(conn, candidate.id, prefix) + 1)
+    code = next_code(conn, candidate.id, desk, local)
     dossier = store.add_dossier(
         conn,
         candidate_id=candidate.id,
@@ -156,7 +155,14 @@ def _new_dossier(
     return dossier, found
 
 
-def _components(found: Procedure, dossier: Dossier) -> tuple[tuple[Component, int], ...]:
+def next_code(conn: Connection, candidate_id: int, desk: Desk, local: datetime) -> str:
+    """The desk's next dossier code on the day of ``local`` (the room's time)."""
+    prefix = f"{desk.unit_id}-{local:%y%m%d}-"
+    return dossier_code(desk.unit_id, local.date(), store.codes_of_day(conn, candidate_id, prefix) + 1)
+
+
+def components_of(found: Procedure, dossier: Dossier) -> tuple[tuple[Component, int], ...]:
+    """The dossier's papers as the forms print them: each component of the procedure, and how many."""
     by_name = {c.name: c for c in found.components}
     return tuple((by_name[c["name"]], int(c["quantity"])) for c in dossier.components if c["name"] in by_name)
 
@@ -177,7 +183,7 @@ def _put_receipt(conn: Connection, dossier: Dossier, found: Procedure, desk: Des
         email=a.get("email", ""),
         channel=dossier.channel.label,
         procedure=found.name,
-        components=_components(found, dossier),
+        components=components_of(found, dossier),
         sets=dossier.sets,
         deadline_text=found.deadline.text,
         received_at=local,

@@ -17,8 +17,7 @@ from mock_services.onestop.desk import Colleague, Desk
 from mock_services.onestop.domain import CCCD, OnestopError, ReturnMethod, Status
 from mock_services.onestop.events import DelayReported, DossierProcessed, DossierTransferred, ResultReturned
 from mock_services.onestop.forms import Handover, render_control_slip, render_result
-from mock_services.onestop.intake import file_entry, form_head, procedure_of
-from mock_services.onestop.procedures import Component
+from mock_services.onestop.intake import components_of, file_entry, form_head, procedure_of
 from mock_services.onestop.store import Dossier
 
 SLIP_KIND = "phieu_kiem_soat"
@@ -33,10 +32,6 @@ def _step(at: datetime, giver: str, receiver: str, result: str, note: str = "") 
 def _slip(conn: Connection, dossier: Dossier, desk: Desk, acting: Acting) -> dict[str, Any]:
     """The phiếu kiểm soát as it stands, with every hand-over so far."""
     found = procedure_of(dossier.procedure_code)
-    by_name = {c.name: c for c in found.components}
-    components: tuple[tuple[Component, int], ...] = tuple(
-        (by_name[c["name"]], int(c["quantity"])) for c in dossier.components if c["name"] in by_name
-    )
     handovers = tuple(
         Handover(
             giver=s["giver"],
@@ -52,7 +47,7 @@ def _slip(conn: Connection, dossier: Dossier, desk: Desk, acting: Acting) -> dic
         dossier.received_at.astimezone(acting.tz),
         dossier.due_date,
         found.deadline.text,
-        components,
+        components_of(found, dossier),
         handovers,
     )
     ref = acting.blobs.put(conn, pdf, now=acting.now)

@@ -20,7 +20,7 @@ from mock_services.core.workdays import add_working_days, due_date
 from mock_services.onestop import desk as desks
 from mock_services.onestop import intake, processing, store
 from mock_services.onestop.desk import Colleague, Desk
-from mock_services.onestop.domain import Applicant, Channel, OnestopError, Status, dossier_code
+from mock_services.onestop.domain import Applicant, Channel, OnestopError, Status
 from mock_services.onestop.events import DossierSubmitted, VisitArrived
 from mock_services.onestop.operations import (
     AttachmentArgs,
@@ -129,8 +129,7 @@ def online(ctx: SetupContext, args: OnlineArgs) -> int:
     found = intake.procedure_of(args.procedure)
     submitted = _local(ctx, args.submitted)
     local = submitted.astimezone(ctx.tz)
-    prefix = f"{desk.unit_id}-{local:%y%m%d}-"
-    code = dossier_code(desk.unit_id, local.date(), store.codes_of_day(ctx.conn, ctx.candidate.id, prefix) + 1)
+    code = intake.next_code(ctx.conn, ctx.candidate.id, desk, local)
     by_name = {c.name: c for c in found.components}
     applicant = Applicant(**args.applicant.model_dump())
     dossier = store.add_dossier(

@@ -259,8 +259,6 @@ def _dossier_page(
     with runtime(request).db.read() as conn:
         dossier = pages.owned_dossier(conn, ctx, dossier_id)
         context = pages.frame(conn, request, ctx, desk)
-    sent = []
-    with runtime(request).db.read() as conn:
         sent = [n for n in store.notices_of(conn, ctx.candidate.id) if n.dossier_id == dossier.id]
     chosen = _chosen(dossier.procedure_code)
     context.update(
