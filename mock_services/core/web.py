@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import jinja2
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
@@ -165,6 +166,17 @@ def _local(context: dict[str, Any], value: datetime, fmt: str = "%H:%M ngày %d/
 templates.env.globals["csrf_field"] = _csrf_field
 templates.env.filters["local"] = _local
 templates.env.filters["points"] = points
+
+
+def stored_file(data: bytes, name: str) -> Response:
+    """A stored file as the browser gets it: a PDF shown in place, anything else downloaded, under its name."""
+    is_pdf = data.startswith(b"%PDF-")
+    disposition = "inline" if is_pdf else "attachment"
+    return Response(
+        data,
+        media_type="application/pdf" if is_pdf else "application/octet-stream",
+        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(name, safe='')}"},
+    )
 
 
 def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:

@@ -37,24 +37,13 @@ from mock_services.documents.numbering import TYPE_NAMES
 from mock_services.documents.outgoing import pending_opinion
 from mock_services.documents.store import Agency, Incoming, Outgoing, Person
 from mock_services.mail.domain import parse_day as parse_mail_day
-from mock_services.mail.domain import room_domains
-from mock_services.portal.deps import CandidateContext
+from mock_services.portal.deps import CandidateContext, service_acting
 
 NOT_FOUND = "Không tìm thấy văn bản này."
+acting = service_acting  # who acts on this service's pages, and when (pages.acting(request, ctx))
 ALL_ROLES = frozenset(Role)
 LEADERS = frozenset({Role.lanh_dao, Role.lanh_dao_phong})
 HANDLERS = frozenset({Role.chuyen_vien, Role.lanh_dao_phong})
-
-
-def acting(request: Request, ctx: CandidateContext) -> Acting:
-    room = runtime(request)
-    return Acting(
-        now=ctx.now,
-        blobs=room.blobs,
-        tz=room.tz,
-        mail_domains=room_domains(room.settings.mail_domains),
-        context=ctx.event_context(),
-    )
 
 
 def today(request: Request, ctx: CandidateContext) -> date:

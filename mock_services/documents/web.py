@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.engine import Connection
 
 from mock_services.core.errors import WebError
-from mock_services.core.web import add_template_dir, render, runtime
+from mock_services.core.web import add_template_dir, render, runtime, stored_file
 from mock_services.documents import agency as agency_ops
 from mock_services.documents import pages, store
 from mock_services.documents.acting import emit
@@ -189,13 +188,7 @@ def document_file(
             sha256=sha256,
         )
         emit(conn, ctx.candidate, pages.acting(request, ctx), event, sha256)
-    is_pdf = data.startswith(b"%PDF-")
-    disposition = "inline" if is_pdf else "attachment"
-    return Response(
-        data,
-        media_type="application/pdf" if is_pdf else "application/octet-stream",
-        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(wanted['name'], safe='')}"},
-    )
+    return stored_file(data, wanted["name"])
 
 
 @router.post("/tep/{kind}/{doc_id}/{sha256}/kiem-tra-chu-ky", response_class=HTMLResponse)

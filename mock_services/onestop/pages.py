@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.acting import Acting
 from mock_services.core.errors import WebError
 from mock_services.core.web import runtime
-from mock_services.mail.domain import parse_day, room_domains
+from mock_services.mail.domain import parse_day
 from mock_services.onestop import processing, store
 from mock_services.onestop.desk import Desk, desk_of
 from mock_services.onestop.domain import (
@@ -32,20 +32,10 @@ from mock_services.onestop.domain import (
 )
 from mock_services.onestop.procedures import procedures
 from mock_services.onestop.store import Dossier, Visit
-from mock_services.portal.deps import CandidateContext
+from mock_services.portal.deps import CandidateContext, service_acting
 
 NOT_FOUND = "Không tìm thấy hồ sơ này."
-
-
-def acting(request: Request, ctx: CandidateContext) -> Acting:
-    room = runtime(request)
-    return Acting(
-        now=ctx.now,
-        blobs=room.blobs,
-        tz=room.tz,
-        mail_domains=room_domains(room.settings.mail_domains),
-        context=ctx.event_context(),
-    )
+acting = service_acting  # who acts on this service's pages, and when (pages.acting(request, ctx))
 
 
 def today(request: Request, ctx: CandidateContext) -> date:
@@ -221,7 +211,6 @@ def frame(conn: Connection, request: Request, ctx: CandidateContext, desk: Desk,
         "menus": menus(dossiers, visits, on, runtime(request).tz),
         "active": active,
         "today": on,
-        "tz": runtime(request).tz,
         "notice": request.query_params.get("tb", "")[:300],
         "error": "",
         "names": NAMES,

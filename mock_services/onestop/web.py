@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from mock_services.core.acting import Acting, emit
 from mock_services.core.errors import WebError
-from mock_services.core.web import add_template_dir, render, runtime
+from mock_services.core.web import add_template_dir, render, runtime, stored_file
 from mock_services.core.workdays import due_date
 from mock_services.mail.domain import parse_day
 from mock_services.onestop import apology, intake, pages, processing, store
@@ -268,7 +268,7 @@ def _dossier_page(
         form=form or {},
         procedure=chosen,
         flag=pages.flag_of(dossier, context["today"], runtime(request).tz),
-        steps=[(datetime.fromisoformat(s["at"]).astimezone(runtime(request).tz), s) for s in dossier.steps],
+        steps=[(datetime.fromisoformat(s["at"]), s) for s in dossier.steps],
         handler=desk.colleague(dossier.handler),
         suggested=desk.handler_for(chosen.field).key if chosen else "",
         sent=sent,
@@ -448,10 +448,4 @@ def dossier_file(
         data = room.blobs.get(conn, sha256)
         event = FileOpened(kind=wanted.get("kind", ""), name=wanted["name"], sha256=sha256)
         emit(conn, ctx.candidate, pages.acting(request, ctx), event, str(dossier.id))
-    is_pdf = data.startswith(b"%PDF-")
-    disposition = "inline" if is_pdf else "attachment"
-    return Response(
-        data,
-        media_type="application/pdf" if is_pdf else "application/octet-stream",
-        headers={"Content-Disposition": f"{disposition}; filename*=UTF-8''{quote(wanted['name'], safe='')}"},
-    )
+    return stored_file(data, wanted["name"])

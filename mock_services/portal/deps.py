@@ -14,6 +14,7 @@ from fastapi import Request
 from sqlalchemy.engine import Connection
 
 from mock_services.core.accounts import Candidate, get_candidate
+from mock_services.core.acting import Acting
 from mock_services.core.errors import WebError
 from mock_services.core.events import Actor, EventContext
 from mock_services.core.exams import Exam, ExamPhase, get_exam
@@ -28,6 +29,7 @@ from mock_services.core.sessions import (
     touch,
 )
 from mock_services.core.web import CANDIDATE_COOKIE, runtime
+from mock_services.mail.domain import room_domains
 from mock_services.portal.auth import end_candidate_session
 
 # Why a browser was sent back to the login page, by the code in ?ly_do=.
@@ -80,6 +82,18 @@ class CandidateContext:
         now_session = get_session(conn, self.session.id)
         if now_session.ended_at is not None:
             raise login_required(_REASON_CODES.get(now_session.end_reason or "", "het_han"))
+
+
+def service_acting(request: Request, ctx: CandidateContext) -> Acting:
+    """Who acts in a service's page, and when: the candidate, at the server's time, in this session."""
+    room = runtime(request)
+    return Acting(
+        now=ctx.now,
+        blobs=room.blobs,
+        tz=room.tz,
+        mail_domains=room_domains(room.settings.mail_domains),
+        context=ctx.event_context(),
+    )
 
 
 def login_required(code: str) -> LoginRequired:
