@@ -1,7 +1,8 @@
 """`python -m graderd …`: graderd's commands.
 
-- ``validate [FOLDER]``: lint the task bank (every problem of every file, as path:line:col).
+- ``validate [FOLDER]``: lint the task bank and its blueprints (every problem of every file, as path:line:col).
 - ``test [FOLDER]``: grade every exemplar trace and compare with the points it promises.
+- ``bank [FOLDER]``: the bank report: tasks per service and difficulty, points, exemplars, blueprints.
 - ``serve``: the grader daemon and its HTTP API (started by ``make run``).
 - ``grade EXAM``: grade every candidate of an exam now and store the results.
 - ``regrade EXAM [--candidate SBD] [--dry-run]``: grade again, showing what changes.
@@ -24,6 +25,7 @@ from pydantic import ValidationError
 
 from graderd.exports import FORMATS
 from graderd.settings import GraderSettings
+from graderd.spec.blueprint import Blueprint
 from graderd.spec.model import TaskSpec
 from graderd.spec.problems import SpecError
 from mock_services.core.errors import SathachError
@@ -40,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     test = sub.add_parser("test", help="grade every task's exemplars and check the points they promise")
     test.add_argument("bank", nargs="?", type=Path, default=DEFAULT_BANK, help="folder of task files (tasks/)")
     test.add_argument("--verbose", "-v", action="store_true", help="print every item of every exemplar")
+    report = sub.add_parser("bank", help="the bank report: tasks per service and difficulty, exemplars, blueprints")
+    report.add_argument("bank", nargs="?", type=Path, default=DEFAULT_BANK, help="folder of task files (tasks/)")
     serve = sub.add_parser("serve", help="serve graderd's HTTP API, following the log")
     serve.add_argument("--port-file", type=Path, help="write the listening port here once listening")
     grade = sub.add_parser("grade", help="grade every candidate of an exam now, and store the results")
@@ -59,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _validate(args.bank)
     if args.command == "test":
         return _test(args.bank, verbose=args.verbose)
+    if args.command == "bank":
+        return _bank(args.bank)
     try:
         settings = GraderSettings()
     except ValidationError as exc:
@@ -75,13 +81,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _load(bank: Path) -> list[TaskSpec] | None:
+    loaded = _load_with_blueprints(bank)
+    return None if loaded is None else loaded[0]
+
+
+def _load_with_blueprints(bank: Path) -> tuple[list[TaskSpec], list[Blueprint]] | None:
+    from graderd.spec.blueprint import load_blueprints
     from graderd.spec.load import load_bank
 
     if not bank.is_dir():
         print(f"error: {bank} is not a folder of task files", file=sys.stderr)
         return None
     try:
-        return list(load_bank(bank))
+        tasks = list(load_bank(bank))
+        return tasks, load_blueprints(bank, tasks)
     except SpecError as exc:
         print(exc, file=sys.stderr)
         count = len(exc.problems)
@@ -90,11 +103,28 @@ def _load(bank: Path) -> list[TaskSpec] | None:
 
 
 def _validate(bank: Path) -> int:
-    tasks = _load(bank)
-    if tasks is None:
+    loaded = _load_with_blueprints(bank)
+    if loaded is None:
         return 1
-    print(f"{len(tasks)} task{'s' if len(tasks) != 1 else ''} in {bank}: all valid")
+    tasks, blueprints = loaded
+    print(
+        f"{len(tasks)} task{'s' if len(tasks) != 1 else ''} and {len(blueprints)} "
+        f"blueprint{'s' if len(blueprints) != 1 else ''} in {bank}: all valid"
+    )
     return 0
+
+
+def _bank(folder: Path) -> int:
+    from graderd.bank import bank_report
+    from graderd.exemplars import run_all
+
+    loaded = _load_with_blueprints(folder)
+    if loaded is None:
+        return 1
+    tasks, blueprints = loaded
+    runs = run_all(tasks)
+    print(bank_report(tasks, blueprints, runs))
+    return 0 if all(run.ok for run in runs) else 1
 
 
 def _test(bank: Path, *, verbose: bool) -> int:

@@ -19,7 +19,6 @@ class GraderSettings(CommonSettings):
         description="The token graders present to graderd's API and pages (at least 32 characters). "
         "Required in production; in development it is generated once into `<data dir>/grader.token`.",
     )
-    tasks_dir: Path = Field(BANK, description="The task bank graderd grades with (the repository's `tasks/`).")
 
     @model_validator(mode="after")
     def _token_is_strong(self) -> GraderSettings:

@@ -19,16 +19,18 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from mock_services import catalog
-from mock_services.core.accounts import existing_numbers, find_operator
+from mock_services.core.accounts import candidates_of_exam, existing_numbers, find_operator
 from mock_services.core.clock import utcnow
 from mock_services.core.db import Database
 from mock_services.core.errors import SathachError
-from mock_services.core.exams import create_exam, list_exams
+from mock_services.core.exams import create_exam, get_exam, list_exams
 from mock_services.core.settings import RoomSettings, describe_invalid
 from mock_services.core.verify import verify_log
-from sandbox import closing, roster
+from sandbox import closing, exam_draw, roster
 from sandbox.candidates_csv import parse_candidates
-from sandbox.demo import DemoRoom, ensure_demo
+from sandbox.demo import DemoExam, DemoRoom, ensure_demo
+from sandbox.draw import report
+from sandbox.exam_draw import DEFAULT_BLUEPRINT
 from sandbox.schedule import check_duration, parse_date, parse_time, starts_at
 
 Command = Callable[[argparse.Namespace, RoomSettings], int]
@@ -70,12 +72,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--name", required=True, help="the exam's name, as candidates will see it")
     p.add_argument("--date", required=True, help="the day, e.g. 2026-11-24 or 24/11/2026 (room time zone)")
     p.add_argument("--start", required=True, help="start time, e.g. 08:00")
-    p.add_argument("--duration", required=True, type=int, help="minutes")
+    p.add_argument("--duration", type=int, help="minutes (default: the blueprint's time limit)")
     p.add_argument("--seed", type=_seed, help="seed of the per-candidate draws, 0 to 2^63-1 (default: random)")
+    p.add_argument(
+        "--blueprint",
+        default=DEFAULT_BLUEPRINT,
+        help=f"the blueprint each candidate's paper is drawn from, by id (default: {DEFAULT_BLUEPRINT})",
+    )
 
     command("list-exams", cmd_list_exams, "List the exams of this room.")
 
-    p = command("import-candidates", cmd_import, "Import candidates from a UTF-8 CSV (all rows or none).")
+    p = command("show-draw", cmd_show_draw, "Show an exam's blueprint and every candidate's drawn paper.")
+    p.add_argument("exam", type=int, help="exam id")
+
+    command("list-blueprints", cmd_list_blueprints, "List the bank's blueprints and what their papers hold.")
+
+    p = command(
+        "import-candidates",
+        cmd_import,
+        "Import candidates from a UTF-8 CSV (all rows or none) and draw their papers from the exam's blueprint.",
+    )
     p.add_argument("exam", type=int, help="exam id")
     p.add_argument("csv", type=Path, help="CSV with columns Số báo danh, Họ và tên, Chức vụ, Đơn vị, Email")
 
@@ -150,15 +166,40 @@ def cmd_init_db(args: argparse.Namespace, settings: RoomSettings) -> int:
 
 def cmd_create_exam(args: argparse.Namespace, settings: RoomSettings) -> int:
     begin = starts_at(parse_date(args.date), parse_time(args.start), ZoneInfo(settings.timezone))
-    duration = check_duration(args.duration)
     name = " ".join(args.name.split())
     if not name or len(name) > 200:
         raise roster.RosterError("An exam's name is 1 to 200 characters.")
+    blueprint = exam_draw.load(settings.tasks_dir).blueprint(args.blueprint)
+    duration = check_duration(args.duration if args.duration is not None else blueprint.minutes)
     seed = args.seed if args.seed is not None else secrets.randbits(63)
     db = _ready_database(settings)
     with db.write() as conn:
-        exam = create_exam(conn, name=name, starts_at=begin, duration_minutes=duration, seed=seed, now=utcnow())
+        exam = create_exam(
+            conn,
+            name=name,
+            starts_at=begin,
+            duration_minutes=duration,
+            seed=seed,
+            now=utcnow(),
+            blueprint=blueprint.summary(),
+        )
     print(exam.id)
+    print("\n".join(exam_draw.describe_blueprint(blueprint)), file=sys.stderr)
+    return 0
+
+
+def cmd_show_draw(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _ready_database(settings)
+    with db.read() as conn:
+        roster.require_exam(conn, args.exam)
+        print("\n".join(exam_draw.describe_draw(conn, get_exam(conn, args.exam))))
+    return 0
+
+
+def cmd_list_blueprints(args: argparse.Namespace, settings: RoomSettings) -> int:
+    bank = exam_draw.load(settings.tasks_dir)
+    for blueprint in bank.blueprints.values():
+        print("\n".join(exam_draw.describe_blueprint(blueprint)))
     return 0
 
 
@@ -182,10 +223,22 @@ def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
         raise roster.RosterError(f"Cannot read {path}: {exc.strerror}.") from None
     db = _ready_database(settings)
     with db.read() as conn:
+        roster.require_exam(conn, args.exam)
         taken = existing_numbers(conn, args.exam)
+        exam = get_exam(conn, args.exam)
     people = parse_candidates(raw, str(path), taken=taken)
-    count = roster.import_candidates(db, args.exam, people, secret=settings.secret(), now=utcnow())
-    print(f"Imported {count} candidates into exam {args.exam}.")
+    bank = exam_draw.load(settings.tasks_dir) if exam.drawn_from is not None else None
+    prepared = roster.prepare(people, secret=settings.secret())
+    now = utcnow()
+    with db.write() as conn:  # the candidates and their papers, or nothing
+        ids = set(roster.insert_candidates(conn, args.exam, prepared, now=now))
+        new = [candidate for candidate in candidates_of_exam(conn, args.exam) if candidate.id in ids]
+        papers = exam_draw.draw_new_candidates(conn, exam, new, bank, settings=settings, now=now) if bank else []
+    print(f"Imported {len(prepared)} candidates into exam {args.exam}.")
+    if papers:
+        blueprint = exam.drawn_from or {}
+        print(f"Drew their papers from blueprint {blueprint.get('id')}; `show-draw {args.exam}` lists them.")
+        print("\n".join(report([paper.compared() for paper in papers]).lines()))
     return 0
 
 
@@ -322,6 +375,19 @@ def _grader_token_line() -> str:
     return f"mã truy cập {grader.token()}"
 
 
+def _exam_line(label: str, demo: DemoExam) -> str:
+    state = "created" if demo.created else ("restarted from now" if demo.restarted else "reused")
+    return f"{label} #{demo.exam.id} ({state}): {demo.exam.name}"
+
+
+def _login_lines(demo: DemoExam) -> list[str]:
+    return [
+        f"  Thí sinh  SBD {c.candidate.so_bao_danh}  mật khẩu {c.password}  thư {c.candidate.email}  "
+        f"({c.candidate.ho_ten})"
+        for c in demo.credentials
+    ]
+
+
 def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: DemoRoom | None) -> None:
     room = f"http://{settings.host}:{ports['room']}"
     lines = [
@@ -333,12 +399,15 @@ def _print_banner(settings: RoomSettings, ports: dict[str, int], demo: DemoRoom 
         f"  graderd (người chấm):     http://{settings.graderd_host}:{ports['graderd']}/  {_grader_token_line()}",
     ]
     if demo is not None:
-        state = "created" if demo.created else ("restarted from now" if demo.restarted else "reused")
-        lines += ["", f"Demo exam #{demo.exam.id} ({state}): {demo.exam.name}"]
+        blueprint = demo.blueprint
         lines += [
-            f"  Thí sinh  SBD {c.candidate.so_bao_danh}  mật khẩu {c.password}  thư {c.candidate.email}  "
-            f"({c.candidate.ho_ten})"
-            for c in demo.credentials
+            "",
+            _exam_line("Demo exam", demo.drawn),
+            f"  drawn from blueprint {blueprint.id}: "
+            f"{blueprint.tasks_per_paper} tasks, {blueprint.points} points, {blueprint.minutes} minutes",
         ]
-        lines += [f"  Giám thị  {demo.operator}  mật khẩu {demo.operator_password}"]
+        lines += _login_lines(demo.drawn)
+        lines += ["", _exam_line("Practice exam", demo.practice), "  ôn tập: every task of the bank on one paper"]
+        lines += _login_lines(demo.practice)
+        lines += ["", f"  Giám thị  {demo.operator}  mật khẩu {demo.operator_password}"]
     print("\n".join(lines) + "\n", flush=True)

@@ -1,13 +1,19 @@
-"""The demo room `make run` boots: one exam starting now, three candidates, one operator.
+"""The demo room `make run` boots: two exams starting now, and one operator.
 
-A second run keeps everything (candidates, passwords, their work); if the demo exam's time
-is over, it is moved to start again now so that the demo is always usable. If the demo paper
-changed since (a new version), the old demo is closed and a fresh one made.
+- The demo exam: three candidates whose papers are drawn from the bank's real blueprint
+  (``tasks/blueprints/thuc-hanh-2026.yaml``), as an exam day draws them.
+- The practice exam (ôn tập): two candidates whose paper is the whole bank, every task, so that an
+  author, a trainer or a test can try any task.
+
+A second run keeps everything (candidates, passwords, their work); an exam whose time is over is
+moved to start again now, so that the demo is always usable. If the bank changed since (a new
+version: another blueprint, other tasks), the old exam is closed and a fresh one made.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +22,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from mock_services.core.accounts import NewCandidate, candidates_of_exam
+from graderd.spec.blueprint import Blueprint
+from mock_services.core.accounts import Candidate, NewCandidate, candidates_of_exam
 from mock_services.core.db import Database
 from mock_services.core.exams import (
     Exam,
@@ -29,15 +36,15 @@ from mock_services.core.exams import (
     reschedule_exam,
 )
 from mock_services.core.settings import RoomSettings
-from sandbox import roster
+from sandbox import exam_draw, roster
 from sandbox.demo_mail import fill_demo_mailbox
-from sandbox.demo_paper import demo_paper
 from sandbox.paper import put_task
 from sandbox.setup_context import setup_context
 
 DEMO_FIXTURES = Path(__file__).resolve().parent.parent / "tasks" / "demo"
 DEMO_EXAM_NAME = "Kỳ thi thử phần thực hành ứng dụng CNTT năm 2026 (bản demo)"
-DEMO_DURATION_MINUTES = 60
+PRACTICE_EXAM_NAME = "Ôn tập phần thực hành: toàn bộ ngân hàng đề (bản demo)"
+PRACTICE_MINUTES = 240  # the whole bank takes a prepared candidate about three hours
 DEMO_OPERATOR = "giamthi"
 
 DEMO_CANDIDATES = [
@@ -63,63 +70,140 @@ DEMO_CANDIDATES = [
         "phuc.lh@phuong-tanan.egov.test",
     ),
 ]
+PRACTICE_CANDIDATES = [
+    NewCandidate(
+        "ONTAP01",
+        "Võ Minh Khang",
+        "Phó Chủ tịch UBND phường",
+        "UBND phường An Bình",
+        "khang.vm@phuong-anbinh.egov.test",
+    ),
+    NewCandidate(
+        "ONTAP02",
+        "Đặng Thị Thu Trang",
+        "Trưởng phòng Kinh tế",
+        "UBND phường Hưng Phú",
+        "trang.dtt@phuong-hungphu.egov.test",
+    ),
+]
 
 
 @dataclass(frozen=True, slots=True)
-class DemoRoom:
+class DemoExam:
     exam: Exam
     credentials: list[roster.Credential]
-    operator: str
-    operator_password: str
     created: bool
     restarted: bool
 
 
+@dataclass(frozen=True, slots=True)
+class DemoRoom:
+    drawn: DemoExam  # papers drawn from the blueprint
+    practice: DemoExam  # the whole bank on one paper
+    blueprint: Blueprint
+    operator: str
+    operator_password: str
+
+    # The drawn exam is "the demo" (what the banner and most callers mean).
+    @property
+    def exam(self) -> Exam:
+        return self.drawn.exam
+
+    @property
+    def credentials(self) -> list[roster.Credential]:
+        return self.drawn.credentials
+
+
+PutPapers = Callable[[Connection, Exam, list[Candidate]], None]
+
+
 def ensure_demo(db: Database, *, settings: RoomSettings, now: datetime) -> DemoRoom:
-    """Create the demo exam on first run, in one transaction; otherwise reuse it, restarting its
-    clock if its time is up."""
+    """Create the demo's exams on first run, each in one transaction; otherwise reuse them,
+    restarting their clocks if their time is up."""
+    bank = exam_draw.load(settings.tasks_dir)  # before anything is written: a bad bank leaves no half demo
+    blueprint = bank.blueprint(exam_draw.DEFAULT_BLUEPRINT)
+    whole_bank = [task.id for task in bank.tasks]
+
+    def draw(conn: Connection, exam: Exam, candidates: list[Candidate]) -> None:
+        exam_draw.draw_new_candidates(conn, exam, candidates, bank, settings=settings, now=now)
+
+    def everything(conn: Connection, exam: Exam, candidates: list[Candidate]) -> None:
+        exam_day = exam.starts_at.astimezone(ZoneInfo(settings.timezone)).date()
+        for candidate in candidates:
+            for position, task in enumerate(bank.tasks, start=1):
+                put_task(
+                    conn, candidate, position, task, exam_seed=exam.seed, exam_day=exam_day, settings=settings, now=now
+                )
+
+    drawn = _ensure(
+        db,
+        settings,
+        now,
+        name=DEMO_EXAM_NAME,
+        people=DEMO_CANDIDATES,
+        minutes=blueprint.minutes,
+        blueprint=blueprint,
+        current=lambda conn, exam: (exam.drawn_from or {}).get("sha256") == blueprint.sha256,
+        put_papers=draw,
+    )
+    practice = _ensure(
+        db,
+        settings,
+        now,
+        name=PRACTICE_EXAM_NAME,
+        people=PRACTICE_CANDIDATES,
+        minutes=PRACTICE_MINUTES,
+        blueprint=None,
+        current=lambda conn, exam: _paper_of(conn, exam.id) == whole_bank,
+        put_papers=everything,
+    )
+    password = roster.add_operator(db, DEMO_OPERATOR, "Giám thị phòng thi demo", now=now, reset=True)
+    return DemoRoom(drawn, practice, blueprint, DEMO_OPERATOR, password)
+
+
+def _ensure(
+    db: Database,
+    settings: RoomSettings,
+    now: datetime,
+    *,
+    name: str,
+    people: Sequence[NewCandidate],
+    minutes: int,
+    blueprint: Blueprint | None,
+    current: Callable[[Connection, Exam], bool],
+    put_papers: PutPapers,
+) -> DemoExam:
     start = now.replace(second=0, microsecond=0)
-    tasks = demo_paper()  # before anything is written: a bad task file leaves no half demo
-    with db.read() as conn:
-        exam_id = conn.execute(
-            select(exams.c.id).where(exams.c.is_demo.is_(True)).order_by(exams.c.id.desc()).limit(1)
-        ).scalar()
-        stale = exam_id is not None and _paper_of(conn, exam_id) != [task.id for task in tasks]
     secret = settings.secret()
+    drawn = blueprint is not None
+    with db.read() as conn:
+        exam_id = _latest(conn, drawn=drawn)
+        stale = exam_id is not None and not current(conn, get_exam(conn, exam_id))
     created = restarted = False
     if exam_id is not None and stale:
-        # The bank's demo paper changed since this demo was made (a new version of Sát hạch):
-        # the old demo is closed and a fresh one made, so graderd never meets a task it lacks.
+        # The bank changed since this exam was made (a new version of Sát hạch): the old exam is
+        # closed and a fresh one made, so graderd never meets a task it lacks.
         with db.write() as conn:
             close_exam(conn, exam_id, now=now)
         exam_id = None
     if exam_id is None:
-        prepared = roster.prepare(DEMO_CANDIDATES, secret=secret)
+        prepared = roster.prepare(list(people), secret=secret)
         with db.write() as conn:
             exam = create_exam(
                 conn,
-                name=DEMO_EXAM_NAME,
+                name=name,
                 starts_at=start,
-                duration_minutes=DEMO_DURATION_MINUTES,
+                duration_minutes=minutes,
                 seed=secrets.randbits(63),
                 now=now,
                 is_demo=True,
+                blueprint=None if blueprint is None else blueprint.summary(),
             )
             roster.insert_candidates(conn, exam.id, prepared, now=now)
-            exam_day = start.astimezone(ZoneInfo(settings.timezone)).date()
-            for candidate in candidates_of_exam(conn, exam.id):
+            candidates = candidates_of_exam(conn, exam.id)
+            for candidate in candidates:
                 fill_demo_mailbox(setup_context(conn, candidate, now=now, settings=settings, fixtures=DEMO_FIXTURES))
-                for position, task in enumerate(tasks, start=1):
-                    put_task(
-                        conn,
-                        candidate,
-                        position,
-                        task,
-                        exam_seed=exam.seed,
-                        exam_day=exam_day,
-                        settings=settings,
-                        now=now,
-                    )
+            put_papers(conn, exam, candidates)
         created = True
     else:
         with db.write() as conn:
@@ -128,18 +212,23 @@ def ensure_demo(db: Database, *, settings: RoomSettings, now: datetime) -> DemoR
                 reschedule_exam(conn, exam.id, starts_at=start)
                 restarted = True
             exam = get_exam(conn, exam_id)
-    password = roster.add_operator(db, DEMO_OPERATOR, "Giám thị phòng thi demo", now=now, reset=True)
-    return DemoRoom(
-        exam=exam,
-        credentials=roster.credentials(db, exam.id, secret=secret),
-        operator=DEMO_OPERATOR,
-        operator_password=password,
-        created=created,
-        restarted=restarted,
+    return DemoExam(exam, roster.credentials(db, exam.id, secret=secret), created, restarted)
+
+
+def _latest(conn: Connection, *, drawn: bool) -> int | None:
+    """The newest open demo exam of a kind: drawn from a blueprint, or the practice paper."""
+    kind = exams.c.blueprint.is_not(None) if drawn else exams.c.blueprint.is_(None)
+    query = (
+        select(exams.c.id)
+        .where(exams.c.is_demo.is_(True), exams.c.closed_at.is_(None), kind)
+        .order_by(exams.c.id.desc())
+        .limit(1)
     )
+    found: int | None = conn.execute(query).scalar()
+    return found
 
 
 def _paper_of(conn: Connection, exam_id: int) -> list[str]:
-    """The task ids on the demo's paper (its first candidate's)."""
+    """The task ids on an exam's first candidate's paper."""
     first = candidates_of_exam(conn, exam_id)[:1]
     return [assignment.task_id for assignment in assignments_for(conn, first[0].id)] if first else []

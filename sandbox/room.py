@@ -26,6 +26,7 @@ from mock_services.mail import web_options as mail_options
 from mock_services.onestop import web as onestop_web
 from mock_services.portal import web as portal_web
 from mock_services.signing import web as signing_web
+from sandbox.proctor import draw as proctor_draw
 from sandbox.proctor import web as proctor_web
 
 STATIC_DIR = Path(mock_services.core.__file__).parent / "static"
@@ -96,4 +97,5 @@ def create_room_app(settings: RoomSettings, *, db: Database | None = None, clock
     app.include_router(signing_web.router)
     app.include_router(onestop_web.router)
     app.include_router(proctor_web.router)
+    app.include_router(proctor_draw.router)
     return app

@@ -16,7 +16,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from graderd.spec.model import EXAMPLE_CANDIDATE, EXAMPLE_DAY, Exemplar, SetupStep, TaskSpec, render_tree
+from graderd.spec.blueprint import BLUEPRINTS
+from graderd.spec.model import (
+    DIFFICULTIES,
+    EXAMPLE_CANDIDATE,
+    EXAMPLE_DAY,
+    EXEMPLAR_KINDS,
+    Exemplar,
+    SetupStep,
+    TaskSpec,
+    render_tree,
+)
 from graderd.spec.params import Param, parse_params, seeded_random
 from graderd.spec.problems import Mark, Problems, did_you_mean
 from graderd.spec.rubric import Item, RubricParser
@@ -40,6 +50,8 @@ def load_bank(root: Path, *, shown_from: Path | None = None, traces: bool = True
     tasks: list[TaskSpec] = []
     seen: dict[str, Mark] = {}
     for path in sorted(root.rglob("*.yaml")):
+        if path.relative_to(root).parts[0] == BLUEPRINTS:
+            continue  # exam blueprints, not tasks (graderd.spec.blueprint)
         task, id_mark = _load(path, problems, shown_as=_shown(path, shown_from), traces=traces)
         if task is None or id_mark is None:
             continue
@@ -83,6 +95,8 @@ def _load(path: Path, problems: Problems, *, shown_as: str, traces: bool = True)
             "title": "text",
             "service": "text",
             "points": "number",
+            "difficulty": "text",
+            "minutes": "integer",
             "instructions": "text",
             "rubric": "list",
             "exemplars": "list",
@@ -91,6 +105,8 @@ def _load(path: Path, problems: Problems, *, shown_as: str, traces: bool = True)
     )
     task_id = _task_id(keys, problems)
     points = points_of(keys["points"], problems, what="points") if "points" in keys else None
+    difficulty = _difficulty(keys["difficulty"], problems) if "difficulty" in keys else None
+    minutes = _minutes(keys["minutes"], problems) if "minutes" in keys else None
     params = parse_params(keys.get("params"), problems)
     names = frozenset(params)
     setup = _setup(keys["setup"], names, problems) if "setup" in keys else ()
@@ -107,7 +123,7 @@ def _load(path: Path, problems: Problems, *, shown_as: str, traces: bool = True)
         if "exemplars" in keys
         else ()
     )
-    if len(problems.found) > before or instructions is None or points is None:
+    if len(problems.found) > before or instructions is None or points is None or difficulty is None or not minutes:
         return None, None
     _check_draws(params, problems)
     if len(problems.found) > before:
@@ -117,6 +133,8 @@ def _load(path: Path, problems: Problems, *, shown_as: str, traces: bool = True)
         title=keys["title"].value,
         service=keys["service"].value,
         points=points,
+        difficulty=difficulty,
+        minutes=minutes,
         params=params,
         setup=setup,
         instructions=instructions,
@@ -150,6 +168,22 @@ def _task_id(keys: Mapping[str, Node], problems: Problems) -> str:
         elif service in SERVICE_TITLES and match.group(1) != service:
             problems.add(keys["id"].mark, f"task id {task_id!r} must start with its service, {service}.")
     return task_id
+
+
+def _difficulty(node: Node, problems: Problems) -> str | None:
+    if node.value in DIFFICULTIES:
+        return str(node.value)
+    known = ", ".join(f"{key} ({name})" for key, name in DIFFICULTIES.items())
+    problems.add(node.mark, f"unknown difficulty {node.value!r}{did_you_mean(str(node.value), DIFFICULTIES)}; {known}")
+    return None
+
+
+def _minutes(node: Node, problems: Problems) -> int | None:
+    """The author's estimate of a prepared candidate's time: a whole number of minutes, 1 to 60."""
+    if not 1 <= node.value <= 60:
+        problems.add(node.mark, f"minutes is the time the task takes, 1 to 60, not {node.value}")
+        return None
+    return int(node.value)
 
 
 def _points_add_up(rubric: list[Item], points: Decimal, node: Node, problems: Problems) -> None:
@@ -274,13 +308,16 @@ def _exemplars(
             child,
             problems,
             what="an exemplar",
-            required={"trace": "text", "expect_points": "number"},
+            required={"trace": "text", "kind": "text", "expect_points": "number"},
             optional={"params": "mapping", "candidate": "mapping", "expect": "mapping"},
         )
         if "trace" not in keys or "expect_points" not in keys:
             continue
         trace = folder / keys["trace"].value
         expected = points_of(keys["expect_points"], problems, what="expect_points")
+        kind = _kind(keys["kind"], problems) if "kind" in keys else ""  # "": already said
+        if kind and expected is not None and points is not None:
+            _kind_fits(kind, expected, points, keys["expect_points"], problems)
         if traces and not trace.is_file():
             problems.add(keys["trace"].mark, f"no trace file {keys['trace'].value!r} next to the task")
         elif traces:
@@ -313,7 +350,9 @@ def _exemplars(
                     keys["expect"].keys[name], f"an item is expected {', '.join(OUTCOME_NAMES)}, not {outcome!r}"
                 )
         if expected is not None:
-            found.append(Exemplar(trace, expected, overrides, {**EXAMPLE_CANDIDATE, **candidate}, expect, child.mark))
+            found.append(
+                Exemplar(trace, kind, expected, overrides, {**EXAMPLE_CANDIDATE, **candidate}, expect, child.mark)
+            )
     _exemplars_cover(found, node, points, problems)
     return tuple(found)
 
@@ -322,22 +361,44 @@ def _beside(mark: Mark, name: str) -> str:
     return str(Path(mark.path).parent / name)
 
 
+def _kind(node: Node, problems: Problems) -> str:
+    if node.value in EXEMPLAR_KINDS:
+        return str(node.value)
+    listed = "; ".join(f"{key} ({meaning})" for key, meaning in EXEMPLAR_KINDS.items())
+    problems.add(
+        node.mark, f"unknown kind of exemplar {node.value!r}{did_you_mean(node.value, EXEMPLAR_KINDS)}; {listed}"
+    )
+    return ""
+
+
+def _kind_fits(kind: str, expected: Decimal, points: Decimal, node: Node, problems: Problems) -> None:
+    """An exemplar's points agree with what it claims to show."""
+    if expected > points:
+        return  # said once, as more than the task is worth
+    wrong = {
+        "full": expected != points and f"a full exemplar expects the task's {points} points, not {expected}",
+        "empty": expected != 0 and f"an empty exemplar earns 0 points, not {expected}: nothing done earns nothing",
+        "partial": not 0 < expected < points and f"a partial exemplar earns more than 0 and less than {points}",
+        "wrong": expected >= points and f"a wrong exemplar earns less than the task's {points} points",
+    }[kind]
+    if wrong:
+        problems.add(node.mark, wrong)
+
+
 def _exemplars_cover(found: list[Exemplar], node: Node, points: Decimal | None, problems: Problems) -> None:
-    """Full marks, nothing, and an attempt in between: the rubric proved at both ends and the middle."""
-    if points is None or not found:
-        if not found:
-            problems.add(node.mark, "a task needs exemplars: full marks, a partial attempt and an empty one")
+    """One exemplar of every kind: the rubric proved at both ends, in the middle, and against a
+    mistake a candidate would plausibly make."""
+    if not found:
+        problems.add(node.mark, f"a task needs exemplars, one of each kind: {', '.join(EXEMPLAR_KINDS)}")
         return
-    earned = {exemplar.expect_points for exemplar in found}
-    missing = []
-    if points not in earned:
-        missing.append(f"full marks ({points})")
-    if Decimal(0) not in earned:
-        missing.append("an empty attempt (0)")
-    if not any(Decimal(0) < value < points for value in earned):
-        missing.append("a partial attempt")
-    for value in sorted(earned):
-        if value > points:
-            problems.add(node.mark, f"an exemplar expects {value} points, more than the task's {points}")
+    for exemplar in found:
+        if points is not None and exemplar.expect_points > points:
+            problems.add(
+                exemplar.mark, f"an exemplar expects {exemplar.expect_points} points, more than the task's {points}"
+            )
+    kinds = {exemplar.kind for exemplar in found}
+    if "" in kinds:
+        return  # an exemplar without a (known) kind is already a problem; the cover is judged once all have one
+    missing = [f"{kind} ({meaning})" for kind, meaning in EXEMPLAR_KINDS.items() if kind not in kinds]
     if missing:
-        problems.add(node.mark, f"the exemplars need {', '.join(missing)}")
+        problems.add(node.mark, f"the exemplars need one of each kind; missing: {', '.join(missing)}")

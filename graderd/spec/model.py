@@ -26,6 +26,16 @@ EXAMPLE_CANDIDATE: dict[str, str] = {
 EXAMPLE_DAY = dt.date(2026, 11, 23)
 EXAMPLE_SEED = 0
 
+# How hard a task is, as a blueprint balances papers by it: the key authors write, the name shown.
+DIFFICULTIES: dict[str, str] = {"de": "Dễ", "trung_binh": "Trung bình", "kho": "Khó"}
+# What an exemplar shows: every task proves its rubric with one of each.
+EXEMPLAR_KINDS: dict[str, str] = {
+    "full": "full marks",
+    "partial": "part of the task done right",
+    "wrong": "a wrong but plausible attempt",
+    "empty": "nothing done",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class SetupStep:
@@ -54,6 +64,7 @@ class Exemplar:
     """A trace that proves the rubric: the events of one attempt and the points it must earn."""
 
     trace: Path
+    kind: str  # one of EXEMPLAR_KINDS
     expect_points: Decimal
     params: Mapping[str, Any]  # values that override the example draw (as stored JSON)
     candidate: Mapping[str, str]
@@ -67,6 +78,8 @@ class TaskSpec:
     title: str
     service: str
     points: Decimal
+    difficulty: str  # one of DIFFICULTIES
+    minutes: int  # the time a prepared candidate needs, as the author estimates it
     params: Mapping[str, Param]
     setup: tuple[SetupStep, ...]
     instructions: Template
@@ -79,9 +92,11 @@ class TaskSpec:
     def folder(self) -> Path:
         return self.path.parent
 
-    def draw(self, *, exam_seed: int, candidate: str, exam_day: dt.date) -> dict[str, Any]:
-        """One candidate's params, as stored JSON."""
-        return draw_params(self.params, exam_seed=exam_seed, candidate=candidate, task_id=self.id, exam_day=exam_day)
+    def draw(self, *, exam_seed: int, candidate: str, exam_day: dt.date, variant: int = 0) -> dict[str, Any]:
+        """One candidate's params, as stored JSON. A ``variant`` above 0 draws them afresh: the draw
+        asks for one when a neighbour got the same values."""
+        who = candidate if variant == 0 else f"{candidate}\x1e{variant}"
+        return draw_params(self.params, exam_seed=exam_seed, candidate=who, task_id=self.id, exam_day=exam_day)
 
     def context(self, params: Mapping[str, Any], candidate: Mapping[str, Any]) -> dict[str, Any]:
         """What templates see: each param as its kind shows it, and the candidate."""

@@ -44,6 +44,8 @@ exams = Table(
     Column("is_demo", Boolean, nullable=False, default=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime, nullable=True),
+    # The blueprint the papers were drawn from, as JSON (its id, sha256, pools); none: a fixed paper.
+    Column("blueprint", Text, nullable=True),
 )
 
 assignments = Table(
@@ -59,6 +61,8 @@ assignments = Table(
     Column("points", Numeric(6, 2), nullable=False),
     Column("instructions", Text, nullable=False),
     Column("params", Text, nullable=False, default="{}"),
+    Column("pool", String(80), nullable=True),  # the blueprint's pool it was drawn from
+    Column("variant", Integer, nullable=True),  # above 0: params drawn afresh to differ from the neighbour's
     UniqueConstraint("candidate_id", "position"),
     UniqueConstraint("candidate_id", "task_id"),
 )
@@ -87,6 +91,12 @@ class Exam:
     is_demo: bool
     created_at: datetime
     closed_at: datetime | None
+    blueprint: str | None  # JSON, see ``drawn_from``
+
+    @property
+    def drawn_from(self) -> dict[str, Any] | None:
+        """The blueprint the papers were drawn from: id, title, sha256, points, minutes, pools."""
+        return None if self.blueprint is None else dict(json.loads(self.blueprint))
 
     @property
     def ends_at(self) -> datetime:
@@ -128,9 +138,12 @@ class Assignment:
     points: Decimal
     instructions: str
     params: dict[str, Any]
+    pool: str | None = None  # drawn from this pool of the exam's blueprint; None on a fixed paper
+    variant: int = 0
 
     def state(self) -> dict[str, Any]:
         """The assignment as ``exam.task_assigned`` records it in ``after``."""
+        drawn = {} if self.pool is None else {"pool": self.pool, "variant": self.variant}
         return {
             "position": self.position,
             "title": self.title,
@@ -138,6 +151,7 @@ class Assignment:
             "points": str(self.points),
             "params": self.params,
             "instructions": self.instructions,
+            **drawn,
         }
 
 
@@ -150,6 +164,7 @@ def create_exam(
     seed: int,
     now: datetime,
     is_demo: bool = False,
+    blueprint: dict[str, Any] | None = None,
 ) -> Exam:
     exam_id = conn.execute(
         insert(exams)
@@ -160,6 +175,7 @@ def create_exam(
             seed=seed,
             is_demo=is_demo,
             created_at=now,
+            blueprint=None if blueprint is None else json.dumps(blueprint, ensure_ascii=False, sort_keys=True),
         )
         .returning(exams.c.id)
     ).scalar_one()
@@ -201,6 +217,8 @@ def add_assignment(conn: Connection, *, exam_id: int, candidate_id: int, assignm
             points=assignment.points,
             instructions=assignment.instructions,
             params=json.dumps(assignment.params, ensure_ascii=False, sort_keys=True),
+            pool=assignment.pool,
+            variant=None if assignment.pool is None else assignment.variant,
         )
     )
 
@@ -218,6 +236,8 @@ def assignments_for(conn: Connection, candidate_id: int) -> list[Assignment]:
             points=Decimal(row["points"]),
             instructions=row["instructions"],
             params=json.loads(row["params"]),
+            pool=row["pool"],
+            variant=row["variant"] or 0,
         )
         for row in rows
     ]

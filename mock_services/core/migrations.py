@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from mock_services.core.db import Database, metadata
 from mock_services.core.errors import SathachError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 schema_info = Table(
     "schema_info",
@@ -61,6 +61,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _add_new_tables,  # the signing service: sign_authority, sign_certificates, sign_files
     5: _add_new_tables,  # the one-stop service: os_dossiers
     6: _add_new_columns,  # one-stop flows: os_desks, os_visits, os_notices, and the dossier's way through the desk
+    7: _add_new_columns,  # the draw: the exam's blueprint, each assignment's pool and variant
 }
 
 

@@ -10,6 +10,7 @@ SERVICE_TITLES: dict[str, str] = {
     "documents": "Quản lý văn bản và điều hành",
     "signing": "Ký số",
     "onestop": "Một cửa điện tử",
+    "cross": "Phối hợp nhiều phần mềm",  # a task done across services: read by mail, look up, reply
 }
 
 

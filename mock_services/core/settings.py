@@ -51,6 +51,10 @@ class CommonSettings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Log level of the servers: debug, info, warning or error."
     )
+    tasks_dir: Path = Field(
+        Path(__file__).resolve().parents[2] / "tasks",
+        description="The task bank and its blueprints: the room draws papers from it, graderd grades with it.",
+    )
 
     @field_validator("timezone")
     @classmethod

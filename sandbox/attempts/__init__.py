@@ -3,6 +3,6 @@
 Each module registers, for a task id and a trace file name, the attempt that produces it.
 """
 
-from sandbox.attempts import documents, mail, onestop, signing
+from sandbox.attempts import cross, documents, mail, onestop, signing
 
-MODULES = (mail, documents, signing, onestop)
+MODULES = (mail, documents, signing, onestop, cross)

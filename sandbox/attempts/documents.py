@@ -495,3 +495,70 @@ def issue_outgoing_not_at_all(attempt: Attempt) -> None:
     """Opens the signed công văn's PDF as văn thư and leaves it waiting."""
     switch_role(attempt, "vt")
     open_file(attempt, outgoing_about(attempt, attempt.params["trich_yeu"]))
+
+
+# --- documents.consult-draft
+
+
+def consult_plan(attempt: Attempt, people: list[str], *, with_due: bool) -> None:
+    """As chuyên viên: Lấy ý kiến on the plan's draft from ``people`` (keys), with the hạn asked
+    for or none, and the note the task suggests."""
+    doc = outgoing_about(attempt, attempt.params["ke_hoach"]["summary"])
+    due = date.fromisoformat(attempt.params["han"]) if with_due else None
+    note = "Đề nghị đồng chí góp ý dự thảo Kế hoạch, gửi ý kiến đúng hạn."
+    outgoing.consult(attempt.conn, attempt.candidate, doc, people, due, note, attempt.documents_acting())
+
+
+def submit_plan(attempt: Attempt) -> None:
+    """Trình duyệt the plan's draft to the head of Phòng Văn hóa - Xã hội."""
+    submit(attempt, outgoing_about(attempt, attempt.params["ke_hoach"]["summary"]), "tp_vhxh")
+
+
+def open_plan(attempt: Attempt) -> None:
+    """Switches to the chuyên viên and reads the draft's PDF."""
+    switch_role(attempt, "cv")
+    open_file(attempt, outgoing_about(attempt, attempt.params["ke_hoach"]["summary"]))
+
+
+def named_people(attempt: Attempt) -> list[str]:
+    ke_hoach = attempt.params["ke_hoach"]
+    return [ke_hoach["nguoi1"]["key"], ke_hoach["nguoi2"]["key"]]
+
+
+@RECORDER.attempt("documents.consult-draft", "full.jsonl")
+@RECORDER.attempt("documents.consult-draft", "full-public-services.jsonl")
+def consult_draft_in_full(attempt: Attempt) -> None:
+    """Asks the two people named, with the hạn, then submits the draft to the unit's head."""
+    open_plan(attempt)
+    consult_plan(attempt, named_people(attempt), with_due=True)
+    submit_plan(attempt)
+
+
+@RECORDER.attempt("documents.consult-draft", "no-deadline-not-submitted.jsonl")
+def consult_draft_without_deadline(attempt: Attempt) -> None:
+    """Asks the two people named but leaves Hạn cho ý kiến empty, and never submits the draft."""
+    open_plan(attempt)
+    consult_plan(attempt, named_people(attempt), with_due=False)
+
+
+@RECORDER.attempt("documents.consult-draft", "submitted-before-consulting.jsonl")
+def consult_draft_after_submitting(attempt: Attempt) -> None:
+    """Submits the draft to the unit's head first, then asks the two people for their opinion on it."""
+    open_plan(attempt)
+    submit_plan(attempt)
+    consult_plan(attempt, named_people(attempt), with_due=True)
+
+
+@RECORDER.attempt("documents.consult-draft", "asked-the-approver.jsonl")
+def consult_draft_with_the_approver(attempt: Attempt) -> None:
+    """Asks the first person named and, instead of the second, the unit's head who will approve it;
+    then submits it to her."""
+    open_plan(attempt)
+    consult_plan(attempt, [named_people(attempt)[0], "tp_vhxh"], with_due=True)
+    submit_plan(attempt)
+
+
+@RECORDER.attempt("documents.consult-draft", "nothing.jsonl")
+def consult_draft_not_at_all(attempt: Attempt) -> None:
+    """Reads the draft as chuyên viên and leaves it as it is."""
+    open_plan(attempt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -64,6 +65,33 @@ def send_report_without_cc_or_file(attempt: Attempt) -> None:
 def send_report_not_at_all(attempt: Attempt) -> None:
     """Reads the office's mail and stops there."""
     mailbox.open_message(attempt.conn, attempt.candidate, attempt.message("chuyển đổi số"), attempt.acting())
+
+
+@RECORDER.attempt("mail.send-report", "replied-to-office.jsonl")
+def send_report_as_reply_to_the_office(attempt: Attempt) -> None:
+    """Downloads the report, then Trả lời on the office's mail (believing it goes on to the organisers):
+    the leader in Cc, the report attached again, the "Re:" subject kept."""
+    original = mailbox.open_message(
+        attempt.conn, attempt.candidate, attempt.message("báo cáo kết quả chuyển đổi số"), attempt.acting()
+    )
+    report = open_attachment(attempt, original, 0, download=True)
+    to, cc = domain.reply_recipients(original, attempt.candidate.email, everyone=False)
+    typed = "Kính gửi Ban Tổ chức,\nĐơn vị xin gửi báo cáo kết quả chuyển đổi số năm 2026.\nTrân trọng."
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=to,
+            cc=[*cc, attempt.params["leader"]["email"]],
+            bcc=[],
+            subject=domain.reply_subject(original.subject),
+            body=reply_body(attempt, original, typed),
+            kind="reply",
+            original=original,
+            uploads=[report],
+        ),
+        attempt.acting(),
+    )
 
 
 # --- Helpers: what a page does besides calling mailbox (read_message's links, an attachment's download)
@@ -192,10 +220,34 @@ def forward_invitation_as_new_message(attempt: Attempt) -> None:
     )
 
 
+@RECORDER.attempt("mail.forward-invitation", "nothing.jsonl")
+def forward_invitation_not_at_all(attempt: Attempt) -> None:
+    """Opens the invitation, looks at the PDF and leaves it there."""
+    invitation = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(INVITATION), attempt.acting())
+    open_attachment(attempt, invitation, 0, download=False)
+
+
 # --- mail.organise-folders
 
-CONTEST_FOLDER = "Hội thi CĐS 2026"
-CONTEST_MAILS = ("Kế hoạch tổ chức Hội thi", "Thông báo lịch thi", "Danh sách thí sinh")
+CONTEST_MAILS = ("kehoach", "lich", "danhsach")  # the organiser's three mails, as the task's params name them
+
+
+def contest(attempt: Attempt) -> dict[str, str]:
+    """The organiser the candidate drew: its folder's name, its tag and its mails' subjects."""
+    topic: dict[str, str] = attempt.params["topics"][attempt.params["topic"]]
+    return topic
+
+
+def contest_subject(attempt: Attempt, mail: str) -> str:
+    """The subject of the organiser's mail ``mail`` (kehoach, lich, danhsach), tag included."""
+    topic = contest(attempt)
+    return f"{topic['tag']} {topic[mail]}"
+
+
+def unaccented(text: str) -> str:
+    """ "Hội thi CĐS 2026" as typed without diacritics: "Hoi thi CDS 2026"."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
 
 
 def organise(attempt: Attempt, folder_name: str, subjects: tuple[str, ...], flag: tuple[str, ...]) -> None:
@@ -211,62 +263,104 @@ def organise(attempt: Attempt, folder_name: str, subjects: tuple[str, ...], flag
 
 @RECORDER.attempt("mail.organise-folders", "full.jsonl")
 def organise_folders_in_full(attempt: Attempt) -> None:
-    mailbox.open_message(attempt.conn, attempt.candidate, attempt.message("Thông báo lịch thi"), attempt.acting())
-    organise(attempt, CONTEST_FOLDER, CONTEST_MAILS, flag=("Thông báo lịch thi",))
+    to_flag = contest_subject(attempt, attempt.params["flag"])
+    mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(to_flag), attempt.acting())
+    mails = tuple(contest_subject(attempt, mail) for mail in CONTEST_MAILS)
+    organise(attempt, contest(attempt)["folder"], mails, flag=(to_flag,))
 
 
 @RECORDER.attempt("mail.organise-folders", "folder-name-without-accents.jsonl")
 def organise_folders_without_accents(attempt: Attempt) -> None:
     """Everything right but the folder's name, typed without diacritics."""
-    organise(attempt, "Hoi thi CDS 2026", CONTEST_MAILS, flag=("Thông báo lịch thi",))
+    mails = tuple(contest_subject(attempt, mail) for mail in CONTEST_MAILS)
+    to_flag = contest_subject(attempt, attempt.params["flag"])
+    organise(attempt, unaccented(contest(attempt)["folder"]), mails, flag=(to_flag,))
 
 
 @RECORDER.attempt("mail.organise-folders", "wrong-mail-moved.jsonl")
 def organise_folders_with_the_wrong_mail(attempt: Attempt) -> None:
     """Takes the office's Lịch công tác for one of the three, and flags it too."""
-    chosen = ("Kế hoạch tổ chức Hội thi", "Thông báo lịch thi", "Lịch công tác tuần")
-    organise(attempt, CONTEST_FOLDER, chosen, flag=("Thông báo lịch thi", "Lịch công tác tuần"))
+    flag = attempt.params["flag"]
+    other = next(mail for mail in CONTEST_MAILS if mail != flag)
+    to_flag = contest_subject(attempt, flag)
+    chosen = (contest_subject(attempt, other), to_flag, "Lịch công tác tuần")
+    organise(attempt, contest(attempt)["folder"], chosen, flag=(to_flag, "Lịch công tác tuần"))
+
+
+@RECORDER.attempt("mail.organise-folders", "copied-neighbour.jsonl")
+def organise_folders_as_the_neighbour_did(attempt: Attempt) -> None:
+    """Copies the neighbour's screen: their folder's name (Hội thi CĐS 2026) and the mail they flagged,
+    though this paper names another organiser and another mail to flag; files its own three mails."""
+    neighbour = attempt.params["topics"]["hoi_thi_cds"]
+    mails = tuple(contest_subject(attempt, mail) for mail in CONTEST_MAILS)
+    their_flag = next(mail for mail in ("lich", "kehoach") if mail != attempt.params["flag"])
+    organise(attempt, neighbour["folder"], mails, flag=(contest_subject(attempt, their_flag),))
 
 
 @RECORDER.attempt("mail.organise-folders", "nothing.jsonl")
 def organise_folders_not_at_all(attempt: Attempt) -> None:
     """Reads the three mails and leaves them where they are."""
-    for subject in CONTEST_MAILS:
+    for mail in CONTEST_MAILS:
+        subject = contest_subject(attempt, mail)
         mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(subject), attempt.acting())
 
 
 # --- mail.phishing
 
-QUOTA_PHISH = "Hộp thư của bạn sắp đầy"
-EXE_PHISH = "HỎA TỐC"
-TRAINING = "Thông báo tập huấn kỹ năng an toàn thông tin"
+# The three mails that come real or faked (the one the params name ``genuine`` is real), in the order
+# they arrive, and the three that are always real.
+LOOK_ALIKES = ("tap_huan", "hop_thu", "hoa_toc")
+LEGITIMATE = ("số liệu hồ sơ một cửa", "kinh tế số", "Vì người nghèo")
+
+
+def look_alike(attempt: Attempt, mail: str) -> mail_store.Message:
+    """The mail ``mail`` (hop_thu, tap_huan, hoa_toc) as this paper has it, real or fake, wherever it is."""
+    ids = attempt.params["ids"][mail]
+    wanted = ids["real"] if attempt.params["genuine"] == mail else ids["fake"]
+    for folder in ("inbox", "junk"):
+        for message in mail_store.messages_in(attempt.conn, attempt.candidate.id, Location.parse(folder)):
+            if message.message_id == wanted:
+                return message
+    raise LookupError(f"no message {wanted}")
+
+
+def fakes(attempt: Attempt) -> tuple[str, str]:
+    """The two fakes of this paper: the one with a fake login link, then the other one."""
+    genuine = attempt.params["genuine"]
+    return ("tap_huan" if genuine == "hop_thu" else "hop_thu", "tap_huan" if genuine == "hoa_toc" else "hoa_toc")
 
 
 @RECORDER.attempt("mail.phishing", "full.jsonl")
 def phishing_in_full(attempt: Attempt) -> None:
-    """Reads everything; opens only the legitimate PDF and link; reports one fake, junks the other."""
+    """Reads everything; opens only the real mail's file or link; reports one fake, junks the other."""
     conn, candidate = attempt.conn, attempt.candidate
-    training = mailbox.open_message(conn, candidate, attempt.message(TRAINING), attempt.acting())
-    open_attachment(attempt, training, 0, download=False)
-    click_link(attempt, training, 1)
-    quota = mailbox.open_message(conn, candidate, attempt.message(QUOTA_PHISH), attempt.acting())
-    note = "Thư giả mạo: gửi từ tên miền cantho-gov.vn, liên kết dẫn tới trang xác thực giả."
-    mailbox.report_phishing(conn, candidate, quota, note, attempt.acting())
-    exe = mailbox.open_message(conn, candidate, attempt.message(EXE_PHISH), attempt.acting())
-    mailbox.mark_junk(conn, candidate, exe, True, attempt.acting())
-    for subject in ("số liệu hồ sơ một cửa", "kinh tế số", "Vì người nghèo"):
+    link_fake, other_fake = fakes(attempt)
+    domain_seen = attempt.params["lures"][attempt.params["lure"]]["domain"]
+    for mail in LOOK_ALIKES:
+        message = mailbox.open_message(conn, candidate, look_alike(attempt, mail), attempt.acting())
+        if mail == link_fake:
+            note = f"Thư giả mạo: gửi từ tên miền {domain_seen}, liên kết dẫn tới trang đăng nhập giả."
+            mailbox.report_phishing(conn, candidate, message, note, attempt.acting())
+        elif mail == other_fake:
+            mailbox.mark_junk(conn, candidate, message, True, attempt.acting())
+        else:
+            open_attachment(attempt, message, 0, download=False)
+            if mail == "tap_huan":
+                click_link(attempt, message, 1)
+    for subject in LEGITIMATE:
         mailbox.open_message(conn, candidate, attempt.message(subject), attempt.acting())
 
 
 @RECORDER.attempt("mail.phishing", "clicked-and-junked-legitimate.jsonl")
 def phishing_half_safe(attempt: Attempt) -> None:
-    """Clicks the fake link before seeing the warning, then reports that mail; junks the union's
-    appeal for money as spam; leaves the .exe mail in the inbox."""
+    """Clicks the fake login link before seeing the warning, then reports that mail; junks the
+    union's appeal for money as spam; reads the second fake and leaves it in the inbox."""
     conn, candidate = attempt.conn, attempt.candidate
-    quota = mailbox.open_message(conn, candidate, attempt.message(QUOTA_PHISH), attempt.acting())
-    click_link(attempt, quota, 1)
-    mailbox.report_phishing(conn, candidate, quota, "", attempt.acting())
-    mailbox.open_message(conn, candidate, attempt.message(EXE_PHISH), attempt.acting())
+    link_fake, other_fake = fakes(attempt)
+    message = mailbox.open_message(conn, candidate, look_alike(attempt, link_fake), attempt.acting())
+    click_link(attempt, message, 1)
+    mailbox.report_phishing(conn, candidate, message, "", attempt.acting())
+    mailbox.open_message(conn, candidate, look_alike(attempt, other_fake), attempt.acting())
     mailbox.mark_junk(conn, candidate, attempt.message("Vì người nghèo"), True, attempt.acting())
 
 
@@ -274,10 +368,35 @@ def phishing_half_safe(attempt: Attempt) -> None:
 def phishing_fallen_for(attempt: Attempt) -> None:
     """Downloads the "urgent" attachment and follows the link to "verify" the mailbox."""
     conn, candidate = attempt.conn, attempt.candidate
-    exe = mailbox.open_message(conn, candidate, attempt.message(EXE_PHISH), attempt.acting())
-    open_attachment(attempt, exe, 0, download=True)
-    quota = mailbox.open_message(conn, candidate, attempt.message(QUOTA_PHISH), attempt.acting())
-    click_link(attempt, quota, 1)
+    link_fake, other_fake = fakes(attempt)
+    message = mailbox.open_message(conn, candidate, look_alike(attempt, other_fake), attempt.acting())
+    if other_fake == "hoa_toc":
+        open_attachment(attempt, message, 0, download=True)
+    else:
+        click_link(attempt, message, 1)
+    message = mailbox.open_message(conn, candidate, look_alike(attempt, link_fake), attempt.acting())
+    click_link(attempt, message, 1)
+
+
+@RECORDER.attempt("mail.phishing", "copied-neighbour.jsonl")
+def phishing_as_the_neighbour_did(attempt: Attempt) -> None:
+    """Junks the two kinds of mail the neighbour junked (on whose paper the urgent document was the
+    real one): here that puts a real mail in Thư rác and leaves a fake in the inbox."""
+    conn, candidate = attempt.conn, attempt.candidate
+    neighbours_genuine = "hoa_toc" if attempt.params["genuine"] != "hoa_toc" else "hop_thu"
+    for mail in LOOK_ALIKES:
+        message = mailbox.open_message(conn, candidate, look_alike(attempt, mail), attempt.acting())
+        if mail != neighbours_genuine:
+            mailbox.mark_junk(conn, candidate, message, True, attempt.acting())
+
+
+@RECORDER.attempt("mail.phishing", "nothing.jsonl")
+def phishing_not_at_all(attempt: Attempt) -> None:
+    """Reads the real mails and leaves the two fakes unread in the inbox."""
+    conn, candidate = attempt.conn, attempt.candidate
+    mailbox.open_message(conn, candidate, look_alike(attempt, attempt.params["genuine"]), attempt.acting())
+    for subject in LEGITIMATE:
+        mailbox.open_message(conn, candidate, attempt.message(subject), attempt.acting())
 
 
 # --- mail.signature-out-of-office
@@ -328,6 +447,12 @@ def signature_name_only_reply_off(attempt: Attempt) -> None:
     mailbox.save_signature(attempt.conn, who, who.ho_ten, attempt.acting())
     start, end = typed_day(params["course_start"]), typed_day(params["course_end"])
     save_out_of_office(attempt, enabled=False, start=start, end=end, message="Tôi đang đi học.")
+
+
+@RECORDER.attempt("mail.signature-out-of-office", "nothing.jsonl")
+def signature_and_out_of_office_not_at_all(attempt: Attempt) -> None:
+    """Opens Tùy chọn, reads it and leaves without saving anything: nothing is logged."""
+    attempt.wait(60)
 
 
 # --- mail.reply-with-attachment
@@ -383,3 +508,108 @@ def reply_not_at_all(attempt: Attempt) -> None:
     """Reads the request and the office's mail, sends nothing."""
     mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN_REQUEST), attempt.acting())
     mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN), attempt.acting())
+
+
+# --- mail.send-meeting-invitation
+
+PLAN_FOR_TET = "dự thảo Kế hoạch mừng Xuân Đinh Mùi 2027"
+CHIEF_OF_OFFICE = "hung.nv@egov.test"
+DEPUTY_OF = {  # each invited head of unit, and the deputy listed beside them in the directory
+    "tam.pm@egov.test": "linh.ttm@egov.test",
+    "ha.vtt@egov.test": "loi.qv@egov.test",
+    "phuong.ctk@egov.test": "sang.mt@egov.test",
+}
+
+
+def invitation_subject(attempt: Attempt) -> str:
+    """The subject the instructions dictate, typed as written there."""
+    day = typed_day(attempt.params["meeting_day"])
+    return f"Giấy mời số {attempt.params['so_giay_moi']} họp triển khai Kế hoạch mừng Xuân Đinh Mùi 2027 ngày {day}"
+
+
+def invitation_text(attempt: Attempt, *, place: bool) -> str:
+    """The invitation's few lines: the time (and the place, unless forgotten)."""
+    day, time = typed_day(attempt.params["meeting_day"]), attempt.params["meeting_time"]
+    where = f", tại {attempt.params['phong_hop']}" if place else ""
+    return (
+        "Kính gửi các đồng chí,\n"
+        "UBND phường trân trọng kính mời đồng chí dự họp triển khai Kế hoạch tổ chức các hoạt động mừng Đảng, "
+        f"mừng Xuân Đinh Mùi năm 2027, vào lúc {time} ngày {day}{where}.\n"
+        "Đề nghị đồng chí nghiên cứu dự thảo Kế hoạch gửi kèm.\nTrân trọng."
+    )
+
+
+def invited_heads(attempt: Attempt) -> list[str]:
+    invited = attempt.params["invited"]
+    return [invited["first_email"], invited["second_email"]]
+
+
+@RECORDER.attempt("mail.send-meeting-invitation", "full.jsonl")
+def send_meeting_invitation_in_full(attempt: Attempt) -> None:
+    """Looks the heads up in the directory, then Chuyển tiếp on the office's mail (the plan kept), with To,
+    Cc and the subject written as the instructions say."""
+    plan = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN_FOR_TET), attempt.acting())
+    attempt.wait(60)  # Danh sách địa chỉ chung: searching the units, reading the titles
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=invited_heads(attempt),
+            cc=[CHIEF_OF_OFFICE],
+            bcc=[],
+            subject=invitation_subject(attempt),
+            body=forward_body(attempt, plan, invitation_text(attempt, place=True)),
+            kind="forward",
+            original=plan,
+            kept=list(plan.attachments),
+        ),
+        attempt.acting(),
+    )
+
+
+@RECORDER.attempt("mail.send-meeting-invitation", "no-attachment-no-place.jsonl")
+def send_meeting_invitation_without_plan_or_place(attempt: Attempt) -> None:
+    """A new message (Soạn thư) to the right people with the right subject, but the plan is not attached
+    and the body gives the time without the place."""
+    attempt.wait(60)
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=invited_heads(attempt),
+            cc=[CHIEF_OF_OFFICE],
+            bcc=[],
+            subject=invitation_subject(attempt),
+            body=invitation_text(attempt, place=False),
+        ),
+        attempt.acting(),
+    )
+
+
+@RECORDER.attempt("mail.send-meeting-invitation", "deputies.jsonl")
+def send_meeting_invitation_to_the_deputies(attempt: Attempt) -> None:
+    """Picks each unit's first entry found by the unit's name (its deputy) and copies the office's sender
+    (the Phó Chánh Văn phòng) instead of the Chánh Văn phòng; the rest is right."""
+    plan = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN_FOR_TET), attempt.acting())
+    downloaded = open_attachment(attempt, plan, 0, download=True)
+    attempt.wait(60)
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=[DEPUTY_OF[head] for head in invited_heads(attempt)],
+            cc=[plan.from_addr],
+            bcc=[],
+            subject=invitation_subject(attempt),
+            body=invitation_text(attempt, place=True),
+            uploads=[downloaded],
+        ),
+        attempt.acting(),
+    )
+
+
+@RECORDER.attempt("mail.send-meeting-invitation", "nothing.jsonl")
+def send_meeting_invitation_not_at_all(attempt: Attempt) -> None:
+    """Reads the office's mail and the plan, sends nothing."""
+    plan = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN_FOR_TET), attempt.acting())
+    open_attachment(attempt, plan, 0, download=False)

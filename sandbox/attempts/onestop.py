@@ -11,8 +11,9 @@ from mock_services.core.workdays import add_working_days
 from mock_services.onestop import apology, intake, processing, store
 from mock_services.onestop.desk import Desk, desk_of
 from mock_services.onestop.domain import ReturnMethod, check_applicant
-from mock_services.onestop.events import FileOpened
+from mock_services.onestop.events import FileOpened, Searched
 from mock_services.onestop.intake import Intake
+from mock_services.onestop.pages import Filters
 from mock_services.onestop.procedures import procedure
 from mock_services.onestop.store import Dossier, Visit
 from sandbox.recording import RECORDER, Attempt
@@ -285,6 +286,13 @@ def apologise_vaguely(attempt: Attempt) -> None:
     _apologise(attempt, "Hồ sơ chưa giải quyết kịp, mong công dân thông cảm.", "pct")
 
 
+@RECORDER.attempt("onestop.apologise", "vice-chair.jsonl")
+def apologise_to_vice_chair(attempt: Attempt) -> None:
+    """Writes the right reason and a later date, but sends the phiếu to the Phó Chủ tịch to clear."""
+    reason = f"Đang chờ kết quả xác minh tình trạng hôn nhân tại UBND xã {attempt.params['xa']}"
+    _apologise(attempt, reason, "pct")
+
+
 @RECORDER.attempt("onestop.apologise", "nothing.jsonl")
 def apologise_nothing(attempt: Attempt) -> None:
     desk(attempt)
@@ -325,6 +333,13 @@ def online_queue_accepted_both(attempt: Attempt) -> None:
     intake.accept_online(attempt.conn, attempt.candidate, birth, desk(attempt), acting(attempt))
 
 
+@RECORDER.attempt("onestop.online-queue", "birth-left-waiting.jsonl")
+def online_queue_birth_left(attempt: Attempt) -> None:
+    """Accepts the complete death registration and leaves the birth registration waiting in the queue."""
+    _accept_death(attempt)
+    desk(attempt)
+
+
 @RECORDER.attempt("onestop.online-queue", "returned-both.jsonl")
 def online_queue_returned_both(attempt: Attempt) -> None:
     """Sends both back, the complete death registration too."""
@@ -343,4 +358,71 @@ def online_queue_returned_both(attempt: Attempt) -> None:
 
 @RECORDER.attempt("onestop.online-queue", "nothing.jsonl")
 def online_queue_nothing(attempt: Attempt) -> None:
+    desk(attempt)
+
+
+# --- onestop.return-result
+
+
+def _search(attempt: Attempt, query: str) -> list[Dossier]:
+    """Tra cứu: the dossiers whose code, applicant's name, căn cước or phone has ``query``, newest first."""
+    now = acting(attempt)
+    wanted = Filters(text=" ".join(query.split()))
+    found = [d for d in store.dossiers_of(attempt.conn, attempt.candidate.id) if wanted.keep(d, now.tz)]
+    emit(
+        attempt.conn, attempt.candidate, now, Searched(query=wanted.text, results=len(found)), str(attempt.candidate.id)
+    )
+    return found[::-1]
+
+
+def _hand_over(attempt: Attempt, dossier: Dossier, id_number: str) -> None:
+    """Trả kết quả at the desk to the citizen (his name as the form proposes it), with the căn cước typed."""
+    processing.return_result(
+        attempt.conn,
+        attempt.candidate,
+        dossier,
+        to=dossier.applicant["name"],
+        id_number=id_number,
+        method=ReturnMethod.tai_bo_phan_mot_cua,
+        originals_taken=False,
+        desk=desk(attempt),
+        acting=acting(attempt),
+    )
+
+
+def _return_found(attempt: Attempt, id_number: str) -> None:
+    """Searches by the căn cước shown, opens the result found and returns it, typing ``id_number``."""
+    [found] = _search(attempt, attempt.params["cccd"])
+    open_file(attempt, found, "ket_qua")
+    _hand_over(attempt, found, id_number)
+
+
+@RECORDER.attempt("onestop.return-result", "full.jsonl")
+def return_result_in_full(attempt: Attempt) -> None:
+    _return_found(attempt, attempt.params["cccd"])
+
+
+@RECORDER.attempt("onestop.return-result", "full-marital-status.jsonl")
+def return_result_marital_status(attempt: Attempt) -> None:
+    """The same, for the xác nhận tình trạng hôn nhân variant."""
+    _return_found(attempt, attempt.params["cccd"])
+
+
+@RECORDER.attempt("onestop.return-result", "typo-id-number.jsonl")
+def return_result_typo(attempt: Attempt) -> None:
+    """Finds the right dossier, but swaps two digits of the căn cước on the return form."""
+    cccd = attempt.params["cccd"]
+    _return_found(attempt, cccd[:-2] + cccd[-1] + cccd[-2])
+
+
+@RECORDER.attempt("onestop.return-result", "namesake.jsonl")
+def return_result_namesake(attempt: Attempt) -> None:
+    """Searches by the name, takes the first dossier listed (his namesake's) without comparing the
+    căn cước on it, and returns it to him with his own căn cước typed."""
+    first = _search(attempt, attempt.params["cong_dan"])[0]
+    _hand_over(attempt, first, attempt.params["cccd"])
+
+
+@RECORDER.attempt("onestop.return-result", "nothing.jsonl")
+def return_result_nothing(attempt: Attempt) -> None:
     desk(attempt)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from mock_services.documents import outgoing, signatures, store
+from mock_services.documents.domain import DocumentError
 from mock_services.documents.store import Agency, Outgoing
 from mock_services.signing import certificates, checking
 from mock_services.signing.certificates import Refused
@@ -23,6 +24,7 @@ from sandbox.attempts.documents import (
     open_file,
     open_incoming,
     outgoing_about,
+    present,
     register,
     return_document,
     switch_role,
@@ -126,6 +128,12 @@ def leader_sign_on_the_left(attempt: Attempt) -> None:
     doc = draft(attempt)
     box = default_box(attempt, doc, SignatureKind.ca_nhan)
     to_clerk(attempt, leader_signs(attempt, doc, box=replace(box, x0=90.0, x1=90.0 + box.width)))
+
+
+@RECORDER.attempt("signing.leader-sign", "nothing.jsonl")
+def leader_sign_not_at_all(attempt: Attempt) -> None:
+    """Opens the copy sent to sign, reads it and leaves it waiting."""
+    open_file(attempt, draft(attempt))
 
 
 @RECORDER.attempt("signing.leader-sign", "signed-not-sent.jsonl")
@@ -273,6 +281,28 @@ def sign_appendix_forgotten(attempt: Attempt) -> None:
     sign_appendix_and_issue(attempt, appendix=False)
 
 
+@RECORDER.attempt("signing.sign-appendix", "issued-before-signing.jsonl")
+def sign_appendix_after_issuing(attempt: Attempt) -> None:
+    """Numbers the công văn and presses Phát hành at once, meaning to sign the appendix and seal
+    afterwards: once issued, Ký phụ lục and Đóng dấu are refused, and the appendix went out unsigned."""
+    switch_role(attempt, "vt")
+    doc = issue_to(attempt, number(attempt, draft(attempt)), attempt.params["noi_nhan"])
+    _, organisation = my_certificates(attempt)
+    acting = attempt.documents_acting()
+    try:
+        signatures.sign_appendix(attempt.conn, attempt.candidate, doc, appendix_of(doc), by_pin(organisation), acting)
+    except DocumentError:
+        pass  # "Văn bản đang ở trạng thái “Đã phát hành”, không thể thực hiện “Phát hành”."
+    else:
+        raise AssertionError("an issued document's appendix can no longer be signed")
+    try:
+        clerk_stamps(attempt, doc, SignatureKind.dau)
+    except DocumentError:
+        pass
+    else:
+        raise AssertionError("an issued document can no longer be sealed")
+
+
 @RECORDER.attempt("signing.sign-appendix", "nothing.jsonl")
 def sign_appendix_not_at_all(attempt: Attempt) -> None:
     switch_role(attempt, "vt")
@@ -342,3 +372,69 @@ def sort_incoming_returns_everything(attempt: Attempt) -> None:
     reason = "Văn bản có thể bị sửa đổi sau khi ký hoặc chứng thư số không tin cậy, đề nghị gửi lại."
     for key in ("so_hop_le", "so_sua_doi", "so_khong_tin_cay"):
         return_document(attempt, attempt.params[key], reason)
+
+
+# --- signing.check-register
+
+
+def incoming_number(attempt: Attempt) -> str:
+    return f"{attempt.params['so']}/{attempt.params['gui']['symbol']}"
+
+
+def check_and_register(attempt: Attempt, *, check: str = "before", leader: str | None = None) -> None:
+    """As văn thư: Kiểm tra chữ ký beside the công văn's file (``before`` or ``after`` Vào sổ, or
+    ``never``), Vào sổ with the form as it opens, then Trình to ``leader`` (none: not presented)."""
+    switch_role(attempt, "vt")
+    number = incoming_number(attempt)
+    if check == "before":
+        assert check_signatures(attempt, number) == "hop_le"
+    doc = open_incoming(attempt, number)
+    doc = register(attempt, doc, as_arrived(doc))
+    if check == "after":
+        assert check_signatures(attempt, number) == "hop_le"
+    if leader is not None:
+        present(attempt, doc, leader)
+
+
+@RECORDER.attempt("signing.check-register", "full.jsonl")
+def check_register_in_full(attempt: Attempt) -> None:
+    check_and_register(attempt, leader=attempt.params["lanh_dao"]["key"])
+
+
+@RECORDER.attempt("signing.check-register", "checked-on-signing-page.jsonl")
+def check_register_on_the_signing_page(attempt: Attempt) -> None:
+    """Downloads the công văn's PDF and checks it on Ký số › Kiểm tra chữ ký (an upload, not the
+    button beside the file): the same file, the same verdict; then registers and presents it."""
+    switch_role(attempt, "vt")
+    doc = open_incoming(attempt, incoming_number(attempt))
+    [file] = doc.files
+    acting = attempt.documents_acting()
+    data = acting.blobs.get(attempt.conn, file["sha256"])
+    assert checking.check(attempt.conn, attempt.candidate, acting, data, file["name"]).verdict.value == "hop_le"
+    doc = register(attempt, doc, as_arrived(doc))
+    present(attempt, doc, attempt.params["lanh_dao"]["key"])
+
+
+@RECORDER.attempt("signing.check-register", "registered-unchecked.jsonl")
+def check_register_unchecked(attempt: Attempt) -> None:
+    """Trusts the liên thông and registers without checking the signature; presents it rightly."""
+    check_and_register(attempt, check="never", leader=attempt.params["lanh_dao"]["key"])
+
+
+@RECORDER.attempt("signing.check-register", "checked-after-registering.jsonl")
+def check_register_checked_late(attempt: Attempt) -> None:
+    """Registers first and only then remembers Kiểm tra chữ ký; presents it rightly."""
+    check_and_register(attempt, check="after", leader=attempt.params["lanh_dao"]["key"])
+
+
+@RECORDER.attempt("signing.check-register", "not-presented.jsonl")
+def check_register_not_presented(attempt: Attempt) -> None:
+    """Checks and registers, and leaves it waiting to be presented."""
+    check_and_register(attempt)
+
+
+@RECORDER.attempt("signing.check-register", "nothing.jsonl")
+def check_register_not_at_all(attempt: Attempt) -> None:
+    """Switches to văn thư, opens the công văn and stops there."""
+    switch_role(attempt, "vt")
+    open_incoming(attempt, incoming_number(attempt))

@@ -1,5 +1,5 @@
 """Proctor pages (giám thị): login, the room's candidates and who is logged in, ending a session,
-one candidate's page with their certificates (chứng thư số) and unlocking one locked by wrong PINs."""
+one candidate's page with their paper and certificates (chứng thư số) and unlocking one locked by wrong PINs."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from mock_services.core.acting import Acting
 from mock_services.core.clock import format_at
 from mock_services.core.errors import WebError
 from mock_services.core.events import Actor, EventContext
-from mock_services.core.exams import Exam, ExamPhase, find_exam, list_exams
+from mock_services.core.exams import Exam, ExamPhase, assignments_for, find_exam, list_exams
 from mock_services.core.sessions import (
     EndReason,
     LoginSession,
@@ -279,6 +279,7 @@ def _candidate_page(
         candidate = _candidate(conn, candidate_id)
         exam = find_exam(conn, candidate.exam_id)
         certs = held_certificates(conn, candidate.id)
+        paper = assignments_for(conn, candidate.id)
     closed = _closed(exam, ctx.now)
     notice = ""
     unlocked = next((cert for cert in certs if cert.id == unlocked_id), None)
@@ -295,6 +296,7 @@ def _candidate_page(
             "candidate": candidate,
             "exam": exam,
             "certs": certs,
+            "paper": paper,
             "locked": CertificateStatus.bi_khoa,
             "closed": closed,
             "notice": notice,

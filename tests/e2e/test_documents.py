@@ -20,7 +20,7 @@ from tests.support.live import room_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-CANDIDATE = "DEMO01"
+CANDIDATE = "ONTAP01"  # the practice exam: every task of the bank on its paper
 TASK = "documents.direct-incoming"
 TASK_TITLE = "Bút phê, giao xử lý văn bản đến (Chủ tịch UBND phường)"
 GRADING_TIMEOUT = 15.0
@@ -47,7 +47,7 @@ def read_task(page: Page) -> dict[str, str]:
 
 
 def direct_the_plan(page: Page, room: str, password: str) -> dict[str, str]:
-    """As DEMO01 in Chromium: read the task, open the plan in Chờ xử lý and direct it."""
+    """As ONTAP01 in Chromium: read the task, open the plan in Chờ xử lý and direct it."""
     page.goto(f"{room}/dang-nhap")
     page.get_by_label("Số báo danh").fill(CANDIDATE)
     page.get_by_label("Mật khẩu").fill(password)
@@ -99,7 +99,7 @@ def test_the_chairman_directs_a_plan_in_chromium_and_graderd_gives_full_marks(pa
         password = demo_logins(run)[CANDIDATE]
         room = f"http://127.0.0.1:{port_of(run, 'Phòng thi')}"
         grader_port, token = grader_of(run)
-        exam_id = int(run.wait_for(r"Demo exam #(\d+)").group(1))
+        exam_id = int(run.wait_for(r"Practice exam #(\d+)").group(1))
 
         wanted = direct_the_plan(page, room, password)
 

@@ -88,7 +88,7 @@ def test_a_marriage_is_received_transferred_and_returned_in_chromium_and_graded_
         password = demo_logins(run)[CANDIDATE]
         room = f"http://127.0.0.1:{port_of(run, 'Phòng thi')}"
         grader_port, token = grader_of(run)
-        exam_id = int(run.wait_for(r"Demo exam #(\d+)").group(1))
+        exam_id = int(run.wait_for(r"Practice exam #(\d+)").group(1))
 
         log_in(page, room, password)
         groom = groom_of(page)

@@ -23,7 +23,7 @@ from tests.support.live import room_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
-CANDIDATE = "DEMO01"
+CANDIDATE = "ONTAP01"  # the practice exam: every task of the bank on its paper
 LEADER_TASK = "signing.leader-sign"
 CLERK_TASK = "signing.clerk-issue"
 TITLES = {
@@ -150,7 +150,7 @@ def test_the_leader_signs_and_the_clerk_issues_in_chromium_and_graderd_checks_th
         password = demo_logins(run)[CANDIDATE]
         room = f"http://127.0.0.1:{port_of(run, 'Phòng thi')}"
         grader_port, token = grader_of(run)
-        exam_id = int(run.wait_for(r"Demo exam #(\d+)").group(1))
+        exam_id = int(run.wait_for(r"Practice exam #(\d+)").group(1))
 
         log_in(page, room, password)
         to_sign = subject_of(instructions(page, LEADER_TASK))

@@ -14,7 +14,8 @@ from graderd.spec.load import load_task
 from graderd.spec.model import EXAMPLE_CANDIDATE, TaskSpec
 from graderd.trace import Event
 
-TRACES = ("exemplars/full.jsonl", "exemplars/partial.jsonl", "exemplars/empty.jsonl")
+TRACES = ("exemplars/full.jsonl", "exemplars/partial.jsonl", "exemplars/wrong.jsonl", "exemplars/empty.jsonl")
+KINDS = ("full", "partial", "wrong", "empty")
 INSTRUCTIONS = "instructions: |\n  Gửi báo cáo tới bantochuc@egov.test.\n"
 RUBRIC = """\
   - id: sent
@@ -31,11 +32,11 @@ RUBRIC = """\
 
 
 def exemplars_for(points: str) -> str:
-    """Three exemplars that cover a task of ``points``: full marks, half, nothing."""
+    """Four exemplars that cover a task of ``points``: full marks, half, a wrong attempt and nothing."""
     full = Decimal(points)
     lines = [
-        f"  - {{trace: {trace}, expect_points: {value}}}\n"
-        for trace, value in zip(TRACES, (full, full / 2, 0), strict=True)
+        f"  - {{trace: {trace}, kind: {kind}, expect_points: {value}}}\n"
+        for trace, kind, value in zip(TRACES, KINDS, (full, full / 2, 0, 0), strict=True)
     ]
     return "exemplars:\n" + "".join(lines)
 
@@ -55,7 +56,7 @@ def task_text(
     """A whole task file; each block (``params``, ``setup`` …) is given as its YAML, key included."""
     head = f"id: {task_id}\ntitle: Gửi thư báo cáo\nservice: {service}\npoints: {points}\n"
     tail = exemplars if exemplars is not None else exemplars_for(points)
-    return head + extra + params + setup + instructions + "rubric:\n" + rubric + tail
+    return head + extra + params + setup + instructions + "rubric:\n" + rubric + tail + "difficulty: de\nminutes: 3\n"
 
 
 def write_task(

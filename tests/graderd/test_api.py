@@ -23,7 +23,7 @@ from mock_services.mail import mailbox, store
 from mock_services.mail.folders import Location
 from mock_services.mail.mailbox import Outgoing
 from sandbox import demo
-from sandbox.demo import DemoRoom
+from sandbox.demo import DemoExam
 from sandbox.recording import Attempt
 from tests.support.room import EXAM_START
 
@@ -32,12 +32,12 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
-def room(sqlite_db: Database, settings: RoomSettings) -> DemoRoom:
-    return demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
+def room(sqlite_db: Database, settings: RoomSettings) -> DemoExam:
+    return demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START).practice  # every task on its paper
 
 
 @pytest.fixture
-def client(sqlite_db: Database, room: DemoRoom) -> Iterator[TestClient]:
+def client(sqlite_db: Database, room: DemoExam) -> Iterator[TestClient]:
     app = create_grader_app(sqlite_db, bank=load_bank(BANK), token=TOKEN)
     with TestClient(app) as client:
         yield client
@@ -48,8 +48,8 @@ def grader_of(client: TestClient) -> Grader:
     return grader
 
 
-def send_the_report(db: Database, settings: RoomSettings, room: DemoRoom) -> None:
-    """DEMO01 forwards the office's report to the organisers, the leader in Cc, as the task asks."""
+def send_the_report(db: Database, settings: RoomSettings, room: DemoExam) -> None:
+    """ONTAP01 forwards the office's report to the organisers, the leader in Cc, as the task asks."""
     candidate = room.credentials[0].candidate
     with db.write() as conn:
         params = next(a for a in assignments_for(conn, candidate.id) if a.task_id == "mail.send-report").params
@@ -76,7 +76,7 @@ def send_the_report(db: Database, settings: RoomSettings, room: DemoRoom) -> Non
         )
 
 
-def test_nothing_opens_without_the_grader_token(client: TestClient, room: DemoRoom) -> None:
+def test_nothing_opens_without_the_grader_token(client: TestClient, room: DemoExam) -> None:
     for path in ("/api/exams", f"/api/exams/{room.exam.id}/scores", f"/api/exams/{room.exam.id}/export.csv"):
         response = client.get(path)
         assert response.status_code == 401
@@ -89,14 +89,14 @@ def test_nothing_opens_without_the_grader_token(client: TestClient, room: DemoRo
 
 
 def test_a_graded_exam_shows_scores_evidence_and_exports(
-    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoRoom
+    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoExam
 ) -> None:
     send_the_report(sqlite_db, settings, room)
     outcome = client.post(f"/api/exams/{room.exam.id}/regrade?dry_run=false", headers=AUTH).json()
     assert outcome["committed"] is True
-    assert outcome["candidates"] == 3
+    assert outcome["candidates"] == 2
 
-    detail = client.get(f"/api/exams/{room.exam.id}/candidates/demo01", headers=AUTH).json()
+    detail = client.get(f"/api/exams/{room.exam.id}/candidates/ontap01", headers=AUTH).json()
     report = next(task for task in detail["tasks"] if task["task_id"] == "mail.send-report")
     assert report["result"]["points"] == "5"
     assert all(item["outcome"] == "passed" and item["evidence"] for item in report["result"]["items"])
@@ -107,30 +107,30 @@ def test_a_graded_exam_shows_scores_evidence_and_exports(
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     column = next(i for i, name in enumerate(rows[0]) if "(mail.send-report)" in name)
     by_number = {row[0]: row for row in rows[1:]}
-    assert by_number["DEMO01"][column] == "5"
-    assert by_number["DEMO02"][column] == "0"
+    assert by_number["ONTAP01"][column] == "5"
+    assert by_number["ONTAP02"][column] == "0"
 
     book = load_workbook(io.BytesIO(client.get(f"/api/exams/{room.exam.id}/export.xlsx", headers=AUTH).content))
     sheet = book.active
     assert sheet is not None
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert values[1][0] == "DEMO01"
+    assert values[1][0] == "ONTAP01"
     assert values[1][column] == 5
 
     client.post("/", data={"token": TOKEN})
-    page = client.get(f"/ky-thi/{room.exam.id}/thi-sinh/DEMO01").text
+    page = client.get(f"/ky-thi/{room.exam.id}/thi-sinh/ONTAP01").text
     assert "Đạt" in page
-    assert "Nguyễn Thị Minh Thư" in page
+    assert "Võ Minh Khang" in page
 
 
 def test_a_dry_run_regrade_shows_what_would_change_and_stores_nothing(
-    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoRoom
+    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoExam
 ) -> None:
     exam = room.exam.id
     client.post(f"/api/exams/{exam}/regrade?dry_run=false", headers=AUTH)
     send_the_report(sqlite_db, settings, room)
 
-    dry = client.post(f"/api/exams/{exam}/regrade?candidate=DEMO01", headers=AUTH).json()
+    dry = client.post(f"/api/exams/{exam}/regrade?candidate=ONTAP01", headers=AUTH).json()
     assert dry["committed"] is False
     [change] = [c for c in dry["changes"] if c["task_id"] == "mail.send-report"]
     assert (change["old_points"], change["new_points"]) == ("0", "5")
@@ -139,25 +139,25 @@ def test_a_dry_run_regrade_shows_what_would_change_and_stores_nothing(
         stored = {(r.candidate_id, r.task_id): r.points for r in results_of_exam(conn, exam)}
     assert stored[(room.credentials[0].candidate.id, "mail.send-report")] == 0
 
-    again = client.post(f"/api/exams/{exam}/regrade?candidate=DEMO01&dry_run=false", headers=AUTH).json()
+    again = client.post(f"/api/exams/{exam}/regrade?candidate=ONTAP01&dry_run=false", headers=AUTH).json()
     assert again["committed"] is True
     assert client.post(f"/api/exams/{exam}/regrade", headers=AUTH).json()["changes"] == []
 
 
 def test_the_daemon_grades_a_candidate_whose_chain_grows(
-    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoRoom
+    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoExam
 ) -> None:
     grader = grader_of(client)
-    assert grader.catch_up() == 3  # every demo candidate, graded on start
+    assert grader.catch_up() == 5  # every demo candidate of both demo exams, graded on start
     assert grader.catch_up() == 0  # and not again while nothing changed
     send_the_report(sqlite_db, settings, room)
-    assert grader.step() == 1  # only DEMO01's chain grew
-    detail = client.get(f"/api/exams/{room.exam.id}/candidates/DEMO01", headers=AUTH).json()
+    assert grader.step() == 1  # only ONTAP01's chain grew
+    detail = client.get(f"/api/exams/{room.exam.id}/candidates/ONTAP01", headers=AUTH).json()
     report = next(task for task in detail["tasks"] if task["task_id"] == "mail.send-report")
     assert report["result"]["points"] == "5"
 
 
-def test_unknown_exam_candidate_and_format_are_404_in_the_one_error_shape(client: TestClient, room: DemoRoom) -> None:
+def test_unknown_exam_candidate_and_format_are_404_in_the_one_error_shape(client: TestClient, room: DemoExam) -> None:
     for path in (
         "/api/exams/999/scores",
         f"/api/exams/{room.exam.id}/candidates/NOBODY",

@@ -31,9 +31,10 @@ def said(process: subprocess.CompletedProcess[str]) -> str:
 
 def test_validate_passes_the_bank_and_counts_its_tasks() -> None:
     process = graderd("validate", "tasks")
-    count = len(list((REPO / "tasks").rglob("*.yaml")))
+    blueprints = len(list((REPO / "tasks" / "blueprints").glob("*.yaml")))
+    count = len(list((REPO / "tasks").rglob("*.yaml"))) - blueprints
     assert process.returncode == 0, said(process)
-    assert process.stdout.strip() == f"{count} task{'s' if count != 1 else ''} in tasks: all valid", said(process)
+    assert process.stdout.strip() == f"{count} tasks and {blueprints} blueprint in tasks: all valid", said(process)
     assert process.stderr == ""
 
 
@@ -96,7 +97,7 @@ def test_test_fails_an_exemplar_whose_promised_points_are_wrong_naming_it(tmp_pa
     task = send_report_bank(tmp_path)
     bank = task.parent.parent
     text = task.read_text(encoding="utf-8")
-    promise = "{trace: exemplars/send-report/no-cc-no-attachment.jsonl, expect_points: 3,"
+    promise = "{trace: exemplars/send-report/no-cc-no-attachment.jsonl, kind: partial, expect_points: 3,"
     assert promise in text
     task.write_text(text.replace(promise, promise.replace("expect_points: 3", "expect_points: 4")), encoding="utf-8")
     line = next(number for number, each in enumerate(text.splitlines(), start=1) if promise in each)
@@ -107,7 +108,7 @@ def test_test_fails_an_exemplar_whose_promised_points_are_wrong_naming_it(tmp_pa
     assert f"{task}:{line}:5: mail.send-report no-cc-no-attachment.jsonl: 3/5 FAILED" in out, said(process)
     assert "    earned 3 points, the exemplar expects 4" in out
     assert "full.jsonl" not in out  # the exemplars that pass are not listed without --verbose
-    assert out.strip().splitlines()[-1] == "3 exemplars of 1 tasks: 2 ok, 1 failed"
+    assert out.strip().splitlines()[-1] == "4 exemplars of 1 tasks: 3 ok, 1 failed"
 
 
 def test_test_fails_an_exemplar_whose_promised_outcome_is_wrong(tmp_path: Path) -> None:
@@ -120,3 +121,20 @@ def test_test_fails_an_exemplar_whose_promised_outcome_is_wrong(tmp_path: Path) 
     process = graderd("test", bank)
     assert process.returncode == 1, said(process)
     assert "    item cc_leader is failed, the exemplar expects passed" in process.stdout, said(process)
+
+
+def test_bank_reports_tasks_per_service_and_difficulty_exemplars_and_blueprints() -> None:
+    process = graderd("bank", "tasks")
+    assert process.returncode == 0, said(process)
+    lines = process.stdout.splitlines()
+    header = lines[0].split()
+    assert header == ["service", "tasks", "de", "trung_binh", "kho", "points", "minutes"]
+    rows = {line.split()[0]: line.split() for line in lines[1:7] if line.strip()}
+    assert set(rows) == {"mail", "documents", "signing", "onestop", "cross", "all"}
+    assert int(rows["all"][1]) >= 30
+    assert sum(int(rows[service][1]) for service in rows if service != "all") == int(rows["all"][1])
+    send_report = next(line for line in lines if line.startswith("mail.send-report "))
+    assert send_report.split()[1:4] == ["trung_binh", "5", "5"]
+    assert send_report.split()[-2:] == ["1/1/1/1", "ok"]  # one exemplar of each kind, all grading as promised
+    assert any(line.startswith("Blueprint thuc-hanh-2026: ") for line in lines)
+    assert lines[-1].endswith(" ok, 0 failed")

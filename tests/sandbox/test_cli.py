@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import sqlite3
 import subprocess
 from datetime import date, timedelta
@@ -331,3 +332,110 @@ def test_a_database_url_that_cannot_be_used_is_named_in_one_sentence(tmp_path: P
 
     assert "SATHACH_DATABASE_URL" in sentence
     assert "hunter2-secret" not in sentence
+
+
+# --- The draw: an exam drawn from a blueprint
+
+
+def papers_in(data_dir: Path, exam: str) -> dict[str, list[tuple[str, str | None, str]]]:
+    """số báo danh -> [(task id, pool, params as stored)], in paper order."""
+    with sqlite3.connect(data_dir / "sathach.db") as conn:
+        rows = conn.execute(
+            "SELECT c.so_bao_danh, a.task_id, a.pool, a.params FROM assignments a "
+            "JOIN candidates c ON c.id = a.candidate_id WHERE a.exam_id = ? ORDER BY c.so_bao_danh, a.position",
+            (int(exam),),
+        ).fetchall()
+    papers: dict[str, list[tuple[str, str | None, str]]] = {}
+    for number, task_id, pool, params in rows:
+        papers.setdefault(number, []).append((task_id, pool, params))
+    return papers
+
+
+def drawn_exam(env: dict[str, str], *extra: str) -> str:
+    schedule = ("--date", AHEAD.isoformat(), "--start", "08:00")
+    result = sandbox_cli("create-exam", "--name", "Hội thi CĐS 2026", *schedule, *extra, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_an_exam_draws_each_imported_candidates_paper_from_its_blueprint(
+    env: dict[str, str], good_csv: Path, tmp_path: Path
+) -> None:
+    assert sandbox_cli("init-db", env=env).returncode == 0
+    created = sandbox_cli(
+        "create-exam", "--name", "Hội thi CĐS 2026", "--date", AHEAD.isoformat(), "--start", "08:00",
+        "--seed", "2026", env=env,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    exam = created.stdout.strip()
+    assert "Blueprint thuc-hanh-2026: Phần thực hành" in created.stderr  # what every paper will hold
+    assert re.search(r"\d+ different papers possible", created.stderr), created.stderr
+    listed = sandbox_cli("list-exams", env=env).stdout
+    minutes = re.search(r"(\d+) phút", created.stderr) or re.search(r"\t(\d+) min\t", listed)
+    assert minutes is not None
+    assert f"\t{minutes.group(1)} min\t" in listed  # the duration is the blueprint's time limit
+
+    imported = sandbox_cli("import-candidates", exam, str(good_csv), env=env)
+
+    assert imported.returncode == 0, imported.stderr
+    assert "Drew their papers from blueprint thuc-hanh-2026" in imported.stdout
+    assert "3 papers" in imported.stdout
+    papers = papers_in(tmp_path, exam)
+    assert sorted(papers) == ["CT001", "CT002", "CT003"]
+    pools = [[pool for _, pool, _ in paper] for paper in papers.values()]
+    assert pools[0] == pools[1] == pools[2]  # the same mix on every paper
+    assert all(pool is not None for pool in pools[0])
+    shown = sandbox_cli("show-draw", exam, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert "seed 2026, drawn from blueprint thuc-hanh-2026" in shown.stdout
+    for number, paper in papers.items():
+        line = next(line for line in shown.stdout.splitlines() if line.startswith(number))
+        assert " 40 điểm " in line
+        assert all(task_id in line for task_id, _, _ in paper)
+    assert "Neighbouring seats: 2 pairs" in shown.stdout
+
+
+def test_the_same_seed_draws_the_same_papers(env: dict[str, str], good_csv: Path, tmp_path: Path) -> None:
+    assert sandbox_cli("init-db", env=env).returncode == 0
+    first, second, other = (
+        drawn_exam(env, "--seed", "7"),
+        drawn_exam(env, "--seed", "7"),
+        drawn_exam(env, "--seed", "8"),
+    )
+    for exam in (first, second, other):
+        assert sandbox_cli("import-candidates", exam, str(good_csv), env=env).returncode == 0
+
+    assert papers_in(tmp_path, first) == papers_in(tmp_path, second)
+    assert papers_in(tmp_path, first) != papers_in(tmp_path, other)
+
+
+def test_an_unknown_blueprint_is_refused_naming_the_known_ones(env: dict[str, str]) -> None:
+    assert sandbox_cli("init-db", env=env).returncode == 0
+    sentence = assert_refused(
+        sandbox_cli("create-exam", "--name", "Đợt 1", "--date", AHEAD.isoformat(), "--start", "08:00",
+                    "--blueprint", "thuc-hanh-2025", env=env)
+    )  # fmt: skip
+    assert sentence == (
+        "error: There is no blueprint 'thuc-hanh-2025' in the bank's blueprints/; blueprints: thuc-hanh-2026."
+    )
+    assert sandbox_cli("list-exams", env=env).stdout == ""
+
+
+def test_candidates_are_not_drawn_from_a_blueprint_changed_since_the_exam_was_created(
+    env: dict[str, str], good_csv: Path, tmp_path: Path
+) -> None:
+    bank = tmp_path / "tasks"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "tasks", bank)
+    env = {**env, "SATHACH_TASKS_DIR": str(bank)}
+    assert sandbox_cli("init-db", env=env).returncode == 0
+    exam = drawn_exam(env)
+    blueprint = bank / "blueprints" / "thuc-hanh-2026.yaml"
+    blueprint.write_text(blueprint.read_text(encoding="utf-8") + "# sửa sau khi tạo kỳ thi\n", encoding="utf-8")
+
+    sentence = assert_refused(sandbox_cli("import-candidates", exam, str(good_csv), env=env))
+
+    assert sentence == (
+        f"error: The blueprint 'thuc-hanh-2026' has changed since exam {exam} was created, so new candidates would "
+        "not be drawn like the others: restore the file, or create a new exam."
+    )
+    assert sandbox_cli("credentials", exam, env=env).stdout.splitlines()[1:] == []  # nobody was imported

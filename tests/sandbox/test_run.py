@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx2 as httpx
 import pytest
 
+from sandbox import exam_draw
 from tests.support.live import ROOT, room_env, sandbox_cli
 from tests.support.room import csrf_from
 
@@ -95,8 +96,9 @@ def test_the_demo_room_boots_serves_and_stops_cleanly(tmp_path: Path) -> None:
     try:
         logins = demo_logins(run)
         room, smtp, grader = port_of(run, "Phòng thi"), port_of(run, "SMTP listener"), port_of(run, "graderd")
-        assert set(logins) == {"DEMO01", "DEMO02", "DEMO03"}
+        assert set(logins) == {"DEMO01", "DEMO02", "DEMO03", "ONTAP01", "ONTAP02"}
         assert "Demo exam #1 (created)" in run.output
+        assert "Practice exam #2 (created)" in run.output
         assert "thu.ntm@phuong-ninhkieu.egov.test" in run.output  # each candidate's mail address
 
         with httpx.Client(base_url=f"http://127.0.0.1:{room}", follow_redirects=False) as client:
@@ -108,8 +110,8 @@ def test_the_demo_room_boots_serves_and_stops_cleanly(tmp_path: Path) -> None:
             page = client.get("/bai-thi").text
             assert "Nguyễn Thị Minh Thư" in page
             assert "Thời gian còn lại" in page  # the demo exam starts when the room boots
-            assert "Gửi báo cáo kết quả chuyển đổi số qua thư điện tử công vụ" in page
-            assert "Báo cáo kết quả chuyển đổi số năm 2026 – Nguyễn Thị Minh Thư" in page
+            blueprint = exam_draw.load(ROOT / "tasks").blueprint(exam_draw.DEFAULT_BLUEPRINT)
+            assert page.count('<article class="card task"') == blueprint.tasks_per_paper  # the paper drawn for DEMO01
 
         health = httpx.get(f"http://127.0.0.1:{grader}/health").json()
         assert health["ok"] is True
@@ -144,6 +146,7 @@ def test_a_second_run_reuses_the_room_and_reset_starts_afresh(tmp_path: Path) ->
     try:
         assert demo_logins(second) == logins
         assert "Demo exam #1 (reused)" in second.output
+        assert "Practice exam #2 (reused)" in second.output
         assert "schema current" in second.output
     finally:
         assert second.interrupt() == 0, second.output

@@ -51,7 +51,9 @@ def test_a_well_formed_task_loads_with_its_rubric_parsed(tmp_path: Path) -> None
     assert task.rubric[0].check.match.verb == "mail.message_sent"
     assert task.rubric[0].check.match.actor == "candidate"
     assert isinstance(task.rubric[2].check, StateCheck)
-    assert [exemplar.expect_points for exemplar in task.exemplars] == [Decimal(4), Decimal(2), Decimal(0)]
+    assert [exemplar.expect_points for exemplar in task.exemplars] == [Decimal(4), Decimal(2), Decimal(0), Decimal(0)]
+    assert [exemplar.kind for exemplar in task.exemplars] == ["full", "partial", "wrong", "empty"]
+    assert (task.difficulty, task.minutes) == ("de", 3)
     assert [exemplar.trace for exemplar in task.exemplars] == [tmp_path / trace for trace in TRACES]
     assert len(task.sha256) == 64
 
@@ -71,7 +73,7 @@ def test_an_unknown_top_level_key_is_placed_and_a_near_miss_suggested(tmp_path: 
     text = task_text(extra="titel: Gửi thư\n")
     problem = only_problem(tmp_path, text)
     assert problem.startswith(f"{NAME}:5:1: unknown key 'titel' in a task (did you mean 'title'?); known: ")
-    assert "exemplars, id, instructions, params, points, rubric, service, setup, title" in problem
+    assert "difficulty, exemplars, id, instructions, minutes, params, points, rubric, service, setup, title" in problem
 
 
 def test_missing_keys_are_each_reported_at_the_top_of_the_file(tmp_path: Path) -> None:
@@ -99,7 +101,8 @@ def test_a_bad_task_id_is_placed_on_the_id(tmp_path: Path, task_id: str, said: s
 def test_an_unknown_service_is_placed_on_it_with_a_suggestion_and_the_list(tmp_path: Path) -> None:
     problem = only_problem(tmp_path, task_text(service="mial"))
     assert problem == (
-        f"{NAME}:3:10: unknown service 'mial' (did you mean 'mail'?); services: mail, documents, signing, onestop"
+        f"{NAME}:3:10: unknown service 'mial' (did you mean 'mail'?); "
+        "services: mail, documents, signing, onestop, cross"
     )
 
 
@@ -318,35 +321,77 @@ def test_a_bad_line_of_an_exemplar_trace_is_placed_in_the_trace(tmp_path: Path) 
     assert problems[0].startswith("exemplars/full.jsonl:2:2: not JSON")
 
 
+MISSING = "the exemplars need one of each kind; missing: "
+
+
 @pytest.mark.parametrize(
-    ("values", "said"),
+    ("exemplars", "said"),
     [
-        (("3", "0"), "the exemplars need a partial attempt"),
-        (("1.5", "0"), "the exemplars need full marks (3)"),
-        (("3", "1.5"), "the exemplars need an empty attempt (0)"),
-        (("1",), "the exemplars need full marks (3), an empty attempt (0)"),
+        ((("full", "3"), ("wrong", "1"), ("empty", "0")), MISSING + "partial (part of the task done right)"),
+        ((("partial", "1.5"), ("wrong", "0"), ("empty", "0")), MISSING + "full (full marks)"),
+        (
+            (("full", "3"),),
+            MISSING
+            + "partial (part of the task done right), wrong (a wrong but plausible attempt), empty (nothing done)",
+        ),
     ],
 )
-def test_exemplars_must_cover_full_partial_and_empty(tmp_path: Path, values: tuple[str, ...], said: str) -> None:
-    exemplars = "exemplars:\n" + "".join(
-        f"  - {{trace: {trace}, expect_points: {value}}}\n" for trace, value in zip(TRACES, values, strict=False)
+def test_exemplars_must_show_each_kind(tmp_path: Path, exemplars: tuple[tuple[str, str], ...], said: str) -> None:
+    listed = "exemplars:\n" + "".join(
+        f"  - {{trace: {trace}, kind: {kind}, expect_points: {value}}}\n"
+        for trace, (kind, value) in zip(TRACES, exemplars, strict=False)
     )
-    text = task_text(exemplars=exemplars)
+    text = task_text(exemplars=listed)
     assert only_problem(tmp_path, text) == f"{NAME}:{place(text, '- {trace')}: {said}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "said"),
+    [
+        ("full", "2", "a full exemplar expects the task's 3 points, not 2"),
+        ("empty", "1", "an empty exemplar earns 0 points, not 1: nothing done earns nothing"),
+        ("partial", "3", "a partial exemplar earns more than 0 and less than 3"),
+        ("partial", "0", "a partial exemplar earns more than 0 and less than 3"),
+        ("wrong", "3", "a wrong exemplar earns less than the task's 3 points"),
+    ],
+)
+def test_an_exemplar_earns_what_its_kind_says(tmp_path: Path, kind: str, value: str, said: str) -> None:
+    extra = f"  - {{trace: exemplars/full.jsonl, kind: {kind}, expect_points: {value}}}\n"
+    text = task_text(exemplars=exemplars_for("3") + extra)
+    line = place(text, extra.strip()).split(":")[0]
+    column = extra.index(f"expect_points: {value}") + len("expect_points: ") + 1
+    assert only_problem(tmp_path, text) == f"{NAME}:{line}:{column}: {said}"
+
+
+def test_an_unknown_kind_of_exemplar_is_placed_with_a_suggestion(tmp_path: Path) -> None:
+    text = task_text(exemplars=exemplars_for("3").replace("kind: wrong", "kind: wrogn"))
+    assert only_problem(tmp_path, text).startswith(
+        f"{NAME}:{place(text, 'wrogn')}: unknown kind of exemplar 'wrogn' (did you mean 'wrong'?); full (full marks);"
+    )
+
+
+def test_a_task_states_its_difficulty_and_minutes(tmp_path: Path) -> None:
+    text = task_text().replace("difficulty: de\nminutes: 3", "difficulty: medium\nminutes: 90")
+    problems = problems_of(tmp_path, text)
+    assert problems == [
+        f"{NAME}:{place(text, 'medium')}: unknown difficulty 'medium'; de (Dễ), trung_binh (Trung bình), kho (Khó)",
+        f"{NAME}:{place(text, '90')}: minutes is the time the task takes, 1 to 60, not 90",
+    ]
 
 
 def test_a_task_without_exemplars_is_refused(tmp_path: Path) -> None:
     text = task_text(exemplars="exemplars: []\n")
     problem = only_problem(tmp_path, text)
     assert (
-        problem == f"{NAME}:{place(text, '[]')}: a task needs exemplars: full marks, a partial attempt and an empty one"
+        problem == f"{NAME}:{place(text, '[]')}: a task needs exemplars, one of each kind: full, partial, wrong, empty"
     )
 
 
 def test_an_exemplar_cannot_expect_more_than_the_task_is_worth(tmp_path: Path) -> None:
-    text = task_text(exemplars=exemplars_for("3") + "  - {trace: exemplars/full.jsonl, expect_points: 4}\n")
+    extra = "  - {trace: exemplars/full.jsonl, kind: partial, expect_points: 4}\n"
+    text = task_text(exemplars=exemplars_for("3") + extra)
     assert only_problem(tmp_path, text) == (
-        f"{NAME}:{place(text, '- {trace')}: an exemplar expects 4 points, more than the task's 3"
+        f"{NAME}:{place(text, extra.strip()[2:])}: an exemplar expects 4 points, more than the task's 3"
     )
 
 
@@ -368,7 +413,9 @@ def test_an_exemplar_expecting_an_unknown_outcome_is_placed_on_the_item(tmp_path
 
 def test_an_exemplar_setting_an_unknown_param_is_placed_on_it(tmp_path: Path) -> None:
     params = "params:\n  leader: {choice: [Phạm Văn Thành]}\n"
-    exemplars = exemplars_for("3").replace("expect_points: 0}", "expect_points: 0, params: {leaderr: X}}")
+    exemplars = exemplars_for("3").replace(
+        "kind: empty, expect_points: 0}", "kind: empty, expect_points: 0, params: {leaderr: X}}"
+    )
     text = task_text(params=params, exemplars=exemplars)
     assert only_problem(tmp_path, text) == (
         f"{NAME}:{place(text, 'leaderr')}: the exemplar sets 'leaderr', which is not a param (did you mean 'leader'?)"

@@ -9,7 +9,8 @@ YAML blocks are read by what they are:
   completed into a minimal task and loaded;
 - a list of rubric items is put into a minimal task (each param its templates name declared as a
   fixed value) and loaded;
-- a block whose first line is ``# fragment`` is only read as strict YAML.
+- a block whose first line is ``# fragment`` is only read as strict YAML;
+- a block whose first line is ``# blueprint`` is loaded as a blueprint against the real bank.
 
 A problem is reported at its line in tasks/README.md.
 """
@@ -28,6 +29,7 @@ import yaml
 from jinja2 import meta
 from jinja2.filters import FILTERS
 
+from graderd.spec.blueprint import load_blueprint
 from graderd.spec.load import OUTCOME_NAMES, load_bank
 from graderd.spec.modifiers import MODIFIERS, TEXT_OPTIONS
 from graderd.spec.params import PARAM_KINDS
@@ -42,6 +44,8 @@ ROOT = Path(__file__).resolve().parents[3]
 README = ROOT / "tasks" / "README.md"
 SHOWN = "tasks/README.md"
 FRAGMENT = "# fragment"
+BLUEPRINT = "# blueprint"
+REAL_BANK = Path(__file__).resolve().parents[3] / "tasks"
 
 
 # --- Reading the page
@@ -287,13 +291,14 @@ def _points(items: Any) -> Decimal:
 def _exemplars(points: Decimal) -> str:
     return (
         "exemplars:\n"
-        f"  - {{trace: exemplars/full.jsonl, expect_points: {points}}}\n"
-        f"  - {{trace: exemplars/partial.jsonl, expect_points: {points / 2}}}\n"
-        "  - {trace: exemplars/nothing.jsonl, expect_points: 0}\n"
+        f"  - {{trace: exemplars/full.jsonl, kind: full, expect_points: {points}}}\n"
+        f"  - {{trace: exemplars/partial.jsonl, kind: partial, expect_points: {points / 2}}}\n"
+        "  - {trace: exemplars/wrong.jsonl, kind: wrong, expect_points: 0}\n"
+        "  - {trace: exemplars/nothing.jsonl, kind: empty, expect_points: 0}\n"
     )
 
 
-HEADER = {"id": "mail.reference-example", "title": "Ví dụ", "service": "mail"}
+HEADER = {"id": "mail.reference-example", "title": "Ví dụ", "service": "mail", "difficulty": "de", "minutes": "3"}
 
 
 def _params(names: set[str]) -> str:
@@ -374,6 +379,13 @@ def test_every_yaml_example_loads(block: Block, tmp_path: Path) -> None:
         pytest.fail(_placed(block, TaskFile(block.text, 0), problems.found), pytrace=False)
     assert node is not None, f"{block.where}: an empty YAML block"
     if block.text.startswith(FRAGMENT):
+        return
+    if block.text.startswith(BLUEPRINT):  # a blueprint, checked against the real bank
+        source.write_text(block.text, encoding="utf-8")
+        try:
+            load_blueprint(source, load_bank(REAL_BANK, traces=False))
+        except SpecError as error:
+            pytest.fail(_placed(block, TaskFile(block.text, 0), error.problems), pytrace=False)
         return
     parsed = node.plain()
     task = as_task(block, parsed)

@@ -11,7 +11,7 @@ from sqlalchemy import MetaData, Table, insert, inspect, text, update
 from sqlalchemy.engine import Connection
 
 from mock_services import catalog
-from mock_services.core import migrations
+from mock_services.core import exams, migrations
 from mock_services.core.db import Database, metadata
 from mock_services.core.migrations import SCHEMA_VERSION, SchemaError, schema_info, stored_version
 from mock_services.onestop import store as onestop
@@ -209,3 +209,50 @@ def test_a_version_5_database_keeps_its_dossiers_and_gains_the_one_stop_flows(em
     assert kept.code == "000.00.13.H13-261101-0001"
     assert kept.steps == []
     assert kept.result is None
+
+
+def test_a_version_6_database_keeps_its_exams_and_papers_and_gains_the_draw(empty: Database) -> None:
+    """Schema 7 gave exams their blueprint and assignments their pool and variant: a schema-6 room's
+    exam and fixed papers survive, read back as not drawn."""
+    added = {"exams": {"blueprint"}, "assignments": {"pool", "variant"}}
+    with empty.write() as conn:
+
+        def old(name: str) -> Table:
+            kept = (c._copy() for c in metadata.tables[name].columns if c.name not in added[name])
+            return Table(name, MetaData(), *kept)
+
+        old("exams").create(conn)  # in the order their foreign keys need
+        metadata.create_all(conn, tables=[t for n, t in metadata.tables.items() if n not in added])
+        old("assignments").create(conn)
+        conn.execute(insert(schema_info).values(key="version", value="6"))
+        conn.execute(
+            text(
+                "INSERT INTO exams (id, name, starts_at, duration_minutes, seed, is_demo, created_at) "
+                "VALUES (1, 'Kỳ cũ', '2026-11-01 01:00:00', 60, 1, false, '2026-11-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO candidates (id, exam_id, so_bao_danh, ho_ten, chuc_vu, don_vi, email, password_hash, "
+                "created_at) VALUES (1, 1, 'TS001', 'Lê An', 'Công chức', 'UBND phường An Hòa', 'a@egov.test', 'x', "
+                "'2026-11-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO assignments (exam_id, candidate_id, position, task_id, title, service, points, "
+                "instructions, params) VALUES (1, 1, 1, 'mail.send-report', 'Gửi báo cáo', 'mail', 5, 'Hãy gửi.', '{}')"
+            )
+        )
+
+    assert catalog.prepare_schema(empty) == "upgraded"
+
+    assert stored_version(empty) == SCHEMA_VERSION
+    for name, columns in added.items():
+        assert columns <= {c["name"] for c in inspect(empty.engine).get_columns(name)}
+    with empty.read() as conn:
+        exam = exams.get_exam(conn, 1)
+        [kept] = exams.assignments_for(conn, 1)
+    assert exam.drawn_from is None
+    assert (kept.task_id, kept.pool, kept.variant) == ("mail.send-report", None, 0)
+    assert "pool" not in kept.state()  # a fixed paper's event is as before
