@@ -239,6 +239,13 @@ def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
         blueprint = exam.drawn_from or {}
         print(f"Drew their papers from blueprint {blueprint.get('id')}; `show-draw {args.exam}` lists them.")
         print("\n".join(report([paper.compared() for paper in papers]).lines()))
+        tz = ZoneInfo(settings.timezone)
+        exam_day, today = exam.starts_at.astimezone(tz).date(), now.astimezone(tz).date()
+        if exam_day != today:
+            print(
+                f"Note: the exam is on {exam_day:%d/%m/%Y} and the tasks were set up today, {today:%d/%m/%Y}: "
+                "a task that dates what it sets up dates it from today. Import candidates on the exam day."
+            )
     return 0
 
 

@@ -7,6 +7,7 @@ requires ids to be unique across the bank. ``load_task`` reads one file. Both ra
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections.abc import Mapping
@@ -323,12 +324,17 @@ def _exemplars(
         elif traces:
             read_trace(trace, problems, shown_as=_beside(keys["trace"].mark, keys["trace"].value))
         overrides = keys["params"].plain() if "params" in keys else {}
-        for name in overrides:
+        for name, value in overrides.items():
+            assert keys["params"].keys is not None
             if name not in params:
-                assert keys["params"].keys is not None
                 problems.add(
                     keys["params"].keys[name],
                     f"the exemplar sets {name!r}, which is not a param{did_you_mean(name, params)}",
+                )
+            elif isinstance(value, dt.date):  # YAML read 2026-11-24 as a date; params are stored as JSON text
+                problems.add(
+                    keys["params"].value[name].mark,
+                    f'write the date of {name!r} in quotes, as it is stored: "{value.isoformat()}"',
                 )
         candidate = keys["candidate"].plain() if "candidate" in keys else {}
         for name in candidate:

@@ -597,6 +597,13 @@ def _regex(arg: Node, options: TextOptions, compiler: Compiler) -> Matcher:
     if not isinstance(arg.value, str):
         compiler.problems.add(arg.mark, f"regex must be a text, not {describe(arg)}")
         return Regex(re.compile("(?!)"))
+    if is_template(arg.value):  # a pattern is compiled once, as written: a {{ param }} would be matched literally
+        compiler.problems.add(
+            arg.mark,
+            "regex is a pattern written out, not a template: to compare with a param use contains, "
+            "equals or in with {{ … }}",
+        )
+        return Regex(re.compile("(?!)"))
     try:
         flags = 0 if options.exact else re.IGNORECASE
         return Regex(re.compile(unicodedata.normalize("NFC", arg.value), flags))

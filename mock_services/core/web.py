@@ -28,7 +28,7 @@ from mock_services.core.blobs import BlobStore
 from mock_services.core.clock import Clock
 from mock_services.core.db import Database
 from mock_services.core.errors import WebError
-from mock_services.core.formatting import points
+from mock_services.core.formatting import day, points
 from mock_services.core.ratelimit import LoginThrottle
 from mock_services.core.services import ServiceEntry
 from mock_services.core.sessions import SessionPolicy
@@ -166,6 +166,7 @@ def _local(context: dict[str, Any], value: datetime, fmt: str = "%H:%M ngày %d/
 templates.env.globals["csrf_field"] = _csrf_field
 templates.env.filters["local"] = _local
 templates.env.filters["points"] = points
+templates.env.filters["day"] = day
 
 
 def stored_file(data: bytes, name: str) -> Response:

@@ -380,6 +380,7 @@ def test_an_exam_draws_each_imported_candidates_paper_from_its_blueprint(
     assert imported.returncode == 0, imported.stderr
     assert "Drew their papers from blueprint thuc-hanh-2026" in imported.stdout
     assert "3 papers" in imported.stdout
+    assert "Import candidates on the exam day." in imported.stdout  # the exam is a year ahead
     papers = papers_in(tmp_path, exam)
     assert sorted(papers) == ["CT001", "CT002", "CT003"]
     pools = [[pool for _, pool, _ in paper] for paper in papers.values()]

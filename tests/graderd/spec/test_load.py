@@ -528,3 +528,27 @@ def test_a_bank_refuses_a_task_id_used_by_two_files(tmp_path: Path) -> None:
     assert [str(problem) for problem in raised.value.problems] == [
         "b/two.yaml:1:5: task id 'mail.same' is already used by a/one.yaml:1:5"
     ]
+
+
+def test_an_exemplar_date_param_without_quotes_is_refused_with_the_quoted_form(tmp_path: Path) -> None:
+    params = "params:\n  han: {workdays_from_start: [1, 3]}\n"
+    exemplars = exemplars_for("3").replace(
+        "kind: empty, expect_points: 0}", "kind: empty, expect_points: 0, params: {han: 2026-11-24}}"
+    )
+    text = task_text(params=params, exemplars=exemplars)
+    assert only_problem(tmp_path, text) == (
+        f"{NAME}:{place(text, '2026-11-24')}: write the date of 'han' in quotes, as it is stored: \"2026-11-24\""
+    )
+
+
+def test_a_regex_cannot_be_a_template(tmp_path: Path) -> None:
+    params = "params:\n  gio: {choice: ['07 giờ 30', '14 giờ']}\n"
+    pattern = "'{{ gio }}'"
+    item = (
+        "  - id: time\n    points: 0\n    event: mail.message_sent\n    where:\n"
+        f"      data.after.text: {{regex: {pattern}}}\n"
+    )
+    text = task_text(rubric_with(item), params=params)
+    assert only_problem(tmp_path, text).startswith(
+        f"{NAME}:{place(text, pattern)}: regex is a pattern written out, not a template"
+    )
