@@ -26,7 +26,7 @@ from pathlib import Path
 from graderd.spec.model import DIFFICULTIES, TaskSpec
 from graderd.spec.problems import Mark, Problems, did_you_mean
 from graderd.spec.shape import check_kind, keys_of, points_of
-from graderd.spec.source import Node, load_file
+from graderd.spec.source import Node, load_file, shown_path
 from mock_services.core.services import SERVICE_TITLES
 
 BLUEPRINTS = "blueprints"  # the bank's folder of blueprints: tasks/blueprints/
@@ -103,7 +103,7 @@ def load_blueprints(root: Path, bank: Sequence[TaskSpec], *, shown_from: Path | 
     found: list[Blueprint] = []
     seen: dict[str, Mark] = {}
     for path in sorted((root / BLUEPRINTS).glob("*.yaml")):
-        blueprint, id_mark = _load(path, bank, problems, shown_as=_shown(path, shown_from))
+        blueprint, id_mark = _load(path, bank, problems, shown_as=shown_path(path, shown_from))
         if blueprint is None or id_mark is None:
             continue
         if blueprint.id in seen:
@@ -117,19 +117,10 @@ def load_blueprints(root: Path, bank: Sequence[TaskSpec], *, shown_from: Path | 
 
 def load_blueprint(path: Path, bank: Sequence[TaskSpec], *, shown_from: Path | None = None) -> Blueprint:
     problems = Problems()
-    blueprint, _ = _load(path, bank, problems, shown_as=_shown(path, shown_from))
+    blueprint, _ = _load(path, bank, problems, shown_as=shown_path(path, shown_from))
     problems.raise_if_any()
     assert blueprint is not None
     return blueprint
-
-
-def _shown(path: Path, base: Path | None) -> str:
-    if base is None:
-        return str(path)
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _load(

@@ -32,7 +32,7 @@ from graderd.spec.params import Param, parse_params, seeded_random
 from graderd.spec.problems import Mark, Problems, did_you_mean
 from graderd.spec.rubric import Item, RubricParser
 from graderd.spec.shape import check_kind, keys_of, points_of
-from graderd.spec.source import Node, load_file
+from graderd.spec.source import Node, load_file, shown_path
 from graderd.spec.templates import CANDIDATE_FIELDS, compile_template, is_template
 from graderd.trace import read_trace
 from mock_services.contract import lookup_operation, operations
@@ -53,7 +53,7 @@ def load_bank(root: Path, *, shown_from: Path | None = None, traces: bool = True
     for path in sorted(root.rglob("*.yaml")):
         if path.relative_to(root).parts[0] == BLUEPRINTS:
             continue  # exam blueprints, not tasks (graderd.spec.blueprint)
-        task, id_mark = _load(path, problems, shown_as=_shown(path, shown_from), traces=traces)
+        task, id_mark = _load(path, problems, shown_as=shown_path(path, shown_from), traces=traces)
         if task is None or id_mark is None:
             continue
         if task.id in seen:
@@ -67,19 +67,10 @@ def load_bank(root: Path, *, shown_from: Path | None = None, traces: bool = True
 
 def load_task(path: Path, *, shown_from: Path | None = None) -> TaskSpec:
     problems = Problems()
-    task, _ = _load(path, problems, shown_as=_shown(path, shown_from))
+    task, _ = _load(path, problems, shown_as=shown_path(path, shown_from))
     problems.raise_if_any()
     assert task is not None
     return task
-
-
-def _shown(path: Path, base: Path | None) -> str:
-    if base is None:
-        return str(path)
-    try:
-        return str(path.resolve().relative_to(base.resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _load(path: Path, problems: Problems, *, shown_as: str, traces: bool = True) -> tuple[TaskSpec | None, Mark | None]:

@@ -57,6 +57,16 @@ class Node:
         return self.value
 
 
+def shown_path(path: Path, base: Path | None) -> str:
+    """How a file is named in problems: relative to ``base`` (the bank's parent) when inside it."""
+    if base is None:
+        return str(path)
+    try:
+        return str(path.resolve().relative_to(base.resolve()))
+    except ValueError:
+        return str(path)
+
+
 def load_file(path: Path, problems: Problems, *, shown_as: str | None = None) -> Node | None:
     """The file's document, or None (with the reasons in ``problems``)."""
     name = shown_as or str(path)
