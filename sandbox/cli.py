@@ -29,7 +29,6 @@ from mock_services.core.verify import verify_log
 from sandbox import closing, exam_draw, roster
 from sandbox.candidates_csv import parse_candidates
 from sandbox.demo import DemoExam, DemoRoom, ensure_demo
-from sandbox.draw import report
 from sandbox.exam_draw import DEFAULT_BLUEPRINT
 from sandbox.schedule import check_duration, parse_date, parse_time, starts_at
 
@@ -171,6 +170,11 @@ def cmd_create_exam(args: argparse.Namespace, settings: RoomSettings) -> int:
         raise roster.RosterError("An exam's name is 1 to 200 characters.")
     blueprint = exam_draw.load(settings.tasks_dir).blueprint(args.blueprint)
     duration = check_duration(args.duration if args.duration is not None else blueprint.minutes)
+    if duration < blueprint.longest_paper:
+        raise roster.RosterError(
+            f"A paper of blueprint {blueprint.id} can take {blueprint.longest_paper} minutes: "
+            f"a {duration}-minute exam is too short for it (leave out --duration for {blueprint.minutes})."
+        )
     seed = args.seed if args.seed is not None else secrets.randbits(63)
     db = _ready_database(settings)
     with db.write() as conn:
@@ -226,6 +230,8 @@ def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
         roster.require_exam(conn, args.exam)
         taken = existing_numbers(conn, args.exam)
         exam = get_exam(conn, args.exam)
+    if exam.closed_at is not None:
+        raise roster.RosterError(f"Exam {args.exam} is closed: nobody can be added to it.")
     people = parse_candidates(raw, str(path), taken=taken)
     bank = exam_draw.load(settings.tasks_dir) if exam.drawn_from is not None else None
     prepared = roster.prepare(people, secret=settings.secret())
@@ -238,7 +244,8 @@ def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
     if papers:
         blueprint = exam.drawn_from or {}
         print(f"Drew their papers from blueprint {blueprint.get('id')}; `show-draw {args.exam}` lists them.")
-        print("\n".join(report([paper.compared() for paper in papers]).lines()))
+        with db.read() as conn:  # the whole room, as neighbours sit: earlier imports included
+            print("\n".join(exam_draw.draw_view(conn, exam).report.lines()))
         tz = ZoneInfo(settings.timezone)
         exam_day, today = exam.starts_at.astimezone(tz).date(), now.astimezone(tz).date()
         if exam_day != today:

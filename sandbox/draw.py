@@ -6,7 +6,7 @@
   and the pools' choices add up to the blueprint's points (graderd.spec.blueprint): every paper has
   the same total and the same mix. Pool by pool, a choice is taken only if the pools after it can
   still complete the total.
-- Neighbours differ: seats are taken in số báo danh order, as a room seats them. In each pool a
+- Neighbours differ: seats are taken in số báo danh order, as a room seats them (TS2 before TS10). In each pool a
   seat gets, among the pool's combinations, one that shares as few tasks as possible with the seat
   before it; a task they still share is drawn in another variant (its params drawn afresh) until
   its values differ, where the task's params allow it.
@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import itertools
 import random
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,13 @@ from graderd.spec.blueprint import Blueprint, Pool
 from graderd.spec.model import TaskSpec
 
 MAX_VARIANTS = 20  # tries at params that differ from the neighbour's before accepting the same
+
+
+def seat_order(so_bao_danh: str) -> tuple[tuple[int, int | str], ...]:
+    """Seats in the order a room numbers them: TS2 before TS10 (numbers compared as numbers), the
+    same on every database."""
+    parts = re.findall(r"\d+|\D+", so_bao_danh)
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +84,7 @@ def draw_papers(
     by_id = {task.id: task for task in bank}
     papers: list[Paper] = []
     neighbour = before
-    for seat in sorted(seats):
+    for seat in sorted(seats, key=seat_order):
         paper = draw_paper(blueprint, by_id, seed=seed, seat=seat, exam_day=exam_day, neighbour=neighbour)
         papers.append(paper)
         neighbour = paper

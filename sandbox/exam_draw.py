@@ -27,7 +27,7 @@ from mock_services.core.errors import SathachError
 from mock_services.core.exams import Assignment, Exam, assignments_for
 from mock_services.core.formatting import points
 from mock_services.core.settings import RoomSettings
-from sandbox.draw import DrawReport, Paper, draw_paper, report
+from sandbox.draw import DrawReport, Paper, draw_paper, report, seat_order
 from sandbox.paper import put_paper, stored_paper
 
 DEFAULT_BLUEPRINT = "thuc-hanh-2026"
@@ -66,9 +66,12 @@ def blueprint_of(exam: Exam, bank: Bank) -> Blueprint | None:
     if stored is None:
         return None
     blueprint = bank.blueprint(str(stored["id"]))
-    if blueprint.sha256 != stored["sha256"]:
+    pools = [(pool["id"], pool["tasks"]) for pool in stored["pools"]]
+    now = [(pool["id"], pool["tasks"]) for pool in blueprint.summary()["pools"]]  # type: ignore[attr-defined]
+    if blueprint.sha256 != stored["sha256"] or pools != now:
         raise DrawError(
-            f"The blueprint {blueprint.id!r} has changed since exam {exam.id} was created, so new candidates "
+            f"The blueprint {blueprint.id!r} or the tasks of its pools have changed since exam {exam.id} was created, "
+            "so new candidates "
             "would not be drawn like the others: restore the file, or create a new exam."
         )
     return blueprint
@@ -94,7 +97,7 @@ def draw_new_candidates(
     papers: list[Paper] = []
     previous: Candidate | None = None
     neighbour: Paper | None = None
-    for candidate in candidates_of_exam(conn, exam.id):  # in số báo danh order: the seats
+    for candidate in seated(candidates_of_exam(conn, exam.id)):
         if candidate.id in fresh:
             if neighbour is None and previous is not None:
                 neighbour = stored_paper(conn, previous, by_id)
@@ -108,6 +111,11 @@ def draw_new_candidates(
             neighbour = None  # read only if the next seat is new
         previous = candidate
     return papers
+
+
+def seated(candidates: Sequence[Candidate]) -> list[Candidate]:
+    """Candidates in seat order (sandbox.draw.seat_order)."""
+    return sorted(candidates, key=lambda candidate: seat_order(candidate.so_bao_danh))
 
 
 def describe_blueprint(blueprint: Blueprint) -> list[str]:
@@ -164,6 +172,6 @@ class DrawView:
 
 
 def draw_view(conn: Connection, exam: Exam) -> DrawView:
-    seats = [Seat(c, assignments_for(conn, c.id)) for c in candidates_of_exam(conn, exam.id)]
+    seats = [Seat(c, assignments_for(conn, c.id)) for c in seated(candidates_of_exam(conn, exam.id))]
     compared = [[(a.task_id, a.params) for a in seat.assignments] for seat in seats]
     return DrawView(exam, exam.drawn_from, seats, report(compared))

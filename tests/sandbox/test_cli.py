@@ -436,7 +436,20 @@ def test_candidates_are_not_drawn_from_a_blueprint_changed_since_the_exam_was_cr
     sentence = assert_refused(sandbox_cli("import-candidates", exam, str(good_csv), env=env))
 
     assert sentence == (
-        f"error: The blueprint 'thuc-hanh-2026' has changed since exam {exam} was created, so new candidates would "
-        "not be drawn like the others: restore the file, or create a new exam."
+        f"error: The blueprint 'thuc-hanh-2026' or the tasks of its pools have changed since exam {exam} was "
+        "created, so new candidates would not be drawn like the others: restore the file, or create a new exam."
     )
     assert sandbox_cli("credentials", exam, env=env).stdout.splitlines()[1:] == []  # nobody was imported
+
+
+def test_an_exam_too_short_for_its_papers_or_closed_is_refused(env: dict[str, str], good_csv: Path) -> None:
+    assert sandbox_cli("init-db", env=env).returncode == 0
+    sentence = assert_refused(
+        sandbox_cli("create-exam", "--name", "Đợt 1", "--date", AHEAD.isoformat(), "--start", "08:00",
+                    "--duration", "10", env=env)
+    )  # fmt: skip
+    assert "a 10-minute exam is too short for it" in sentence
+    exam = drawn_exam(env)
+    assert sandbox_cli("close-exam", exam, env=env).returncode == 0
+    sentence = assert_refused(sandbox_cli("import-candidates", exam, str(good_csv), env=env))
+    assert sentence == f"error: Exam {exam} is closed: nobody can be added to it."
