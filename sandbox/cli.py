@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from mock_services import catalog
-from mock_services.core.accounts import candidates_of_exam, existing_numbers, find_operator
+from mock_services.core.accounts import existing_numbers, find_operator
 from mock_services.core.clock import utcnow
 from mock_services.core.db import Database
 from mock_services.core.errors import SathachError
@@ -237,8 +237,7 @@ def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
     prepared = roster.prepare(people, secret=settings.secret())
     now = utcnow()
     with db.write() as conn:  # the candidates and their papers, or nothing
-        ids = set(roster.insert_candidates(conn, args.exam, prepared, now=now))
-        new = [candidate for candidate in candidates_of_exam(conn, args.exam) if candidate.id in ids]
+        new = set(roster.insert_candidates(conn, args.exam, prepared, now=now))
         papers = exam_draw.draw_new_candidates(conn, exam, new, bank, settings=settings, now=now) if bank else []
     print(f"Imported {len(prepared)} candidates into exam {args.exam}.")
     if papers:
@@ -247,7 +246,7 @@ def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
         with db.read() as conn:  # the whole room, as neighbours sit: earlier imports included
             print("\n".join(exam_draw.draw_view(conn, exam).report.lines()))
         tz = ZoneInfo(settings.timezone)
-        exam_day, today = exam.starts_at.astimezone(tz).date(), now.astimezone(tz).date()
+        exam_day, today = exam.day(tz), now.astimezone(tz).date()
         if exam_day != today:
             print(
                 f"Note: the exam is on {exam_day:%d/%m/%Y} and the tasks were set up today, {today:%d/%m/%Y}: "

@@ -125,10 +125,10 @@ def ensure_demo(db: Database, *, settings: RoomSettings, now: datetime) -> DemoR
     whole_bank = [task.id for task in bank.tasks]
 
     def draw(conn: Connection, exam: Exam, candidates: list[Candidate]) -> None:
-        exam_draw.draw_new_candidates(conn, exam, candidates, bank, settings=settings, now=now)
+        exam_draw.draw_new_candidates(conn, exam, {c.id for c in candidates}, bank, settings=settings, now=now)
 
     def everything(conn: Connection, exam: Exam, candidates: list[Candidate]) -> None:
-        exam_day = exam.starts_at.astimezone(ZoneInfo(settings.timezone)).date()
+        exam_day = exam.day(ZoneInfo(settings.timezone))
         for candidate in candidates:
             for position, task in enumerate(bank.tasks, start=1):
                 put_task(

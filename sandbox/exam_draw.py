@@ -9,7 +9,7 @@ draw stays reproducible.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -61,18 +61,18 @@ def load(tasks_dir: Path) -> Bank:
 
 
 def blueprint_of(exam: Exam, bank: Bank) -> Blueprint | None:
-    """The exam's blueprint as the bank has it now; refused if its file changed since the exam was made."""
+    """The exam's blueprint as the bank has it now; refused if its file, or the tasks its pools take,
+    changed since the exam was made."""
     stored = exam.drawn_from
     if stored is None:
         return None
     blueprint = bank.blueprint(str(stored["id"]))
-    pools = [(pool["id"], pool["tasks"]) for pool in stored["pools"]]
-    now = [(pool["id"], pool["tasks"]) for pool in blueprint.summary()["pools"]]  # type: ignore[attr-defined]
-    if blueprint.sha256 != stored["sha256"] or pools != now:
+    then = [(pool["id"], pool["tasks"]) for pool in stored["pools"]]
+    now = [(pool.id, list(pool.task_ids)) for pool in blueprint.pools]
+    if blueprint.sha256 != stored["sha256"] or then != now:
         raise DrawError(
             f"The blueprint {blueprint.id!r} or the tasks of its pools have changed since exam {exam.id} was created, "
-            "so new candidates "
-            "would not be drawn like the others: restore the file, or create a new exam."
+            "so new candidates would not be drawn like the others: restore the file, or create a new exam."
         )
     return blueprint
 
@@ -80,25 +80,24 @@ def blueprint_of(exam: Exam, bank: Bank) -> Blueprint | None:
 def draw_new_candidates(
     conn: Connection,
     exam: Exam,
-    new: Sequence[Candidate],
+    new: Collection[int],
     bank: Bank,
     *,
     settings: RoomSettings,
     now: datetime,
 ) -> list[Paper]:
-    """Draw the papers of ``new`` candidates of ``exam`` (already inserted) in seat order, each seat
+    """Draw the papers of the ``new`` candidates (ids, already inserted) in seat order, each seat
     after its neighbour's paper, and put them on their tenants; in the caller's transaction."""
     blueprint = blueprint_of(exam, bank)
     if blueprint is None:
         return []
     by_id = bank.by_id
-    fresh = {candidate.id for candidate in new}
-    exam_day = exam.starts_at.astimezone(ZoneInfo(settings.timezone)).date()
+    exam_day = exam.day(ZoneInfo(settings.timezone))
     papers: list[Paper] = []
     previous: Candidate | None = None
     neighbour: Paper | None = None
     for candidate in seated(candidates_of_exam(conn, exam.id)):
-        if candidate.id in fresh:
+        if candidate.id in new:
             if neighbour is None and previous is not None:
                 neighbour = stored_paper(conn, previous, by_id)
             paper = draw_paper(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -101,6 +101,10 @@ class Exam:
     @property
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    def day(self, tz: tzinfo) -> date:
+        """The exam's day in the room's time zone: what params and setups date from."""
+        return self.starts_at.astimezone(tz).date()
 
     def phase(self, now: datetime) -> ExamPhase:
         if self.closed_at is not None:
