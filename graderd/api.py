@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import func, select
 
 from graderd.daemon import Grader
-from graderd.exports import FORMATS, MEDIA_TYPES, export
+from graderd.exports import FORMATS, MEDIA_TYPES, export, filename
 from graderd.scores import score_table
 from graderd.store import results_of_candidate
 from mock_services.core.accounts import candidates, normalize_number
@@ -143,11 +143,10 @@ def export_scores(exam_id: int, fmt: str, grader: GraderDep) -> Response:
     exam_or_404(grader, exam_id)
     with grader.db.read() as conn:
         table = score_table(conn, exam_id)
-    filename = f"diem-thuc-hanh-ky-thi-{exam_id}.{fmt}"
     return Response(
         export(table, fmt),
         media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename(exam_id, fmt)}"'},
     )
 
 

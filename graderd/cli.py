@@ -6,7 +6,8 @@
 - ``serve``: the grader daemon and its HTTP API (started by ``make run``).
 - ``grade EXAM``: grade every candidate of an exam now and store the results.
 - ``regrade EXAM [--candidate SBD] [--dry-run]``: grade again, showing what changes.
-- ``export EXAM --format csv|xlsx|json [--out FILE]``: the score table.
+- ``export EXAM --format csv|xlsx|json|items.csv [--out FILE]``: the score table (items.csv: every
+  rubric item with its evidence; XLSX and JSON carry the items too).
 - ``verify [--candidate ID]``: check the action log's hash chains.
 
 Exit status: 0 when all is well, 1 when the bank has problems or an exemplar fails, 2 for a
@@ -54,7 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     regrade.add_argument("--dry-run", action="store_true", help="show the changes, store nothing")
     exporting = sub.add_parser("export", help="write an exam's score table as CSV, XLSX or JSON")
     exporting.add_argument("exam", type=int, help="exam id")
-    exporting.add_argument("--format", choices=FORMATS, default="csv", help="csv (UTF-8 with BOM), xlsx or json")
+    exporting.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
+        help="csv (UTF-8 with BOM), xlsx, json, or items.csv (every rubric item with its evidence)",
+    )
     exporting.add_argument("--out", type=Path, help="file to write (default: standard output)")
     verify = sub.add_parser("verify", help="check the action log's hash chains; exit 1 if one is broken")
     verify.add_argument("--candidate", type=int, help="only this candidate id")

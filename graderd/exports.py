@@ -1,8 +1,13 @@
 """Exports of a score table: CSV (UTF-8 with a BOM, so Excel shows Vietnamese), XLSX and JSON.
 
-The columns read as a grading sheet: Số báo danh, Họ và tên, Chức vụ, Đơn vị, one column per
-task (its points, empty when there is no trustworthy score), the practical total, and a note
+The score sheet reads as a grading sheet: Số báo danh, Họ và tên, Chức vụ, Đơn vị, one column
+per task (its points, empty when there is no trustworthy score), the practical total, and a note
 saying why a score is missing.
+
+The detail (Chi tiết chấm) has a row per rubric item of every candidate's paper: its outcome,
+points, the seqs of the log events it rests on and graderd's explanation, so that an appeal is
+read from the export alone. XLSX carries it as a second sheet, JSON inside each task, and
+``items.csv`` alone.
 """
 
 from __future__ import annotations
@@ -14,21 +19,36 @@ from decimal import Decimal
 import orjson
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
 
+from graderd.results import Outcome, tidy
 from graderd.scores import ScoreTable
 
 HEADER = ["Số báo danh", "Họ và tên", "Chức vụ", "Đơn vị"]
-FORMATS = ("csv", "xlsx", "json")
+ITEM_HEADER = [
+    "Số báo danh",
+    "Họ và tên",
+    "Câu",
+    "Mã câu",
+    "Tiêu chí",
+    "Mã tiêu chí",
+    "Kết quả",
+    "Điểm",
+    "Điểm tối đa",
+    "Căn cứ (seq nhật ký)",
+    "Giải thích",
+]
+FORMATS = ("csv", "xlsx", "json", "items.csv")
+Value = str | int | Decimal | None
 
 
 def _header(table: ScoreTable) -> list[str]:
-    tasks = [f"Câu {index}: {title} ({task_id})" for index, (task_id, title) in enumerate(table.task_columns, 1)]
-    return [*HEADER, *tasks, "Tổng điểm thực hành", "Điểm tối đa", "Ghi chú"]
+    return [*HEADER, *table.column_titles(), "Tổng điểm thực hành", "Điểm tối đa", "Ghi chú"]
 
 
-def _rows(table: ScoreTable) -> list[list[str | Decimal | None]]:
+def _rows(table: ScoreTable) -> list[list[Value]]:
     columns = [task_id for task_id, _ in table.task_columns]
-    rows: list[list[str | Decimal | None]] = []
+    rows: list[list[Value]] = []
     for row in table.rows:
         by_task = {cell.task_id: cell for cell in row.cells}
         c = row.candidate
@@ -37,44 +57,91 @@ def _rows(table: ScoreTable) -> list[list[str | Decimal | None]]:
     return rows
 
 
-def to_csv(table: ScoreTable) -> bytes:
+def _item_rows(table: ScoreTable) -> list[list[Value]]:
+    rows: list[list[Value]] = []
+    for row in table.rows:
+        who: list[Value] = [row.candidate.so_bao_danh, row.candidate.ho_ten]
+        for position, cell in enumerate(row.cells, 1):
+            task: list[Value] = [*who, position, cell.task_id]
+            if cell.result is None:
+                rows.append([*task, cell.title, "", "Chưa chấm", None, cell.max_points, "", ""])
+                continue
+            for item in cell.result.result["items"]:
+                title = f"{item['title']} (trừ điểm)" if item["penalty"] else item["title"]
+                rows.append(
+                    [
+                        *task,
+                        title,
+                        item["id"],
+                        Outcome(item["outcome"]).vietnamese,
+                        tidy(Decimal(item["points"])),
+                        tidy(Decimal(item["max_points"])),
+                        ", ".join(str(seq) for seq in item["evidence"]),
+                        item["explanation"],
+                    ]
+                )
+    return rows
+
+
+def _csv(header: list[str], rows: list[list[Value]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(_header(table))
-    for row in _rows(table):
+    writer.writerow(header)
+    for row in rows:
         writer.writerow(["" if value is None else str(value) for value in row])
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
-def to_xlsx(table: ScoreTable) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "Điểm thực hành"
-    sheet.append(_header(table))
+def to_csv(table: ScoreTable) -> bytes:
+    return _csv(_header(table), _rows(table))
+
+
+def to_items_csv(table: ScoreTable) -> bytes:
+    return _csv(ITEM_HEADER, _item_rows(table))
+
+
+def _sheet(sheet: Worksheet, header: list[str], rows: list[list[Value]], widths: dict[str, int]) -> None:
+    sheet.append(header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in _rows(table):
+    for row in rows:
         sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
     sheet.freeze_panes = "C2"
-    for column, width in zip("ABCD", (14, 28, 26, 30), strict=True):
+    for column, width in widths.items():
         sheet.column_dimensions[column].width = width
+
+
+def to_xlsx(table: ScoreTable) -> bytes:
+    book = Workbook()
+    scores = book.active
+    assert scores is not None
+    scores.title = "Điểm thực hành"
+    _sheet(scores, _header(table), _rows(table), {"A": 14, "B": 28, "C": 26, "D": 30})
+    detail = book.create_sheet("Chi tiết chấm")
+    _sheet(detail, ITEM_HEADER, _item_rows(table), {"A": 14, "B": 28, "D": 30, "E": 48, "J": 18, "K": 80})
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
 def to_json(table: ScoreTable) -> bytes:
-    return orjson.dumps(table.as_json(), option=orjson.OPT_INDENT_2)
+    return orjson.dumps(table.as_json(items=True), option=orjson.OPT_INDENT_2)
 
 
 def export(table: ScoreTable, fmt: str) -> bytes:
-    return {"csv": to_csv, "xlsx": to_xlsx, "json": to_json}[fmt](table)
+    return {"csv": to_csv, "xlsx": to_xlsx, "json": to_json, "items.csv": to_items_csv}[fmt](table)
+
+
+def filename(exam_id: int, fmt: str) -> str:
+    if fmt == "items.csv":
+        return f"chi-tiet-cham-ky-thi-{exam_id}.csv"
+    return f"diem-thuc-hanh-ky-thi-{exam_id}.{fmt}"
 
 
 MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
+    "items.csv": "text/csv; charset=utf-8",
 }

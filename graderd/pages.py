@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graderd import api
+from graderd.results import Outcome
 from graderd.scores import score_table
 from mock_services.core.errors import WebError
 from mock_services.core.formatting import points
@@ -23,8 +24,7 @@ _env = jinja2.Environment(
 )
 _env.filters["points"] = points
 
-OUTCOME_NAMES = {"passed": "Đạt", "failed": "Không đạt", "not_gradable": "Không chấm được"}
-_env.globals["outcome_name"] = OUTCOME_NAMES.get
+_env.globals["outcome_name"] = lambda outcome: Outcome(outcome).vietnamese
 
 router = APIRouter(include_in_schema=False)
 

@@ -58,7 +58,8 @@ class Row:
     def note(self) -> str:
         return "; ".join(f"{cell.task_id}: {cell.note}" for cell in self.cells if cell.note)
 
-    def as_json(self) -> dict[str, Any]:
+    def as_json(self, *, items: bool = False) -> dict[str, Any]:
+        """The row; with ``items``, each graded task also lists its rubric items with their evidence."""
         c = self.candidate
         return {
             "candidate_id": c.id,
@@ -73,6 +74,7 @@ class Row:
                     "points": None if cell.points is None else str(cell.points),
                     "max_points": str(cell.max_points),
                     "note": cell.note,
+                    **({"items": cell.result.result["items"] if cell.result else []} if items else {}),
                 }
                 for cell in self.cells
             ],
@@ -96,10 +98,22 @@ class ScoreTable:
                 seen.setdefault(cell.task_id, cell.title)
         return list(seen.items())
 
-    def as_json(self) -> dict[str, Any]:
+    @property
+    def one_paper(self) -> bool:
+        """Whether every candidate has the same tasks in the same order (the practice exam), so
+        that a column is the same Câu for all; papers drawn from a blueprint differ."""
+        return len({tuple(cell.task_id for cell in row.cells) for row in self.rows}) <= 1
+
+    def column_titles(self) -> list[str]:
+        """A column's heading: "Câu N: title (task id)" on one paper, "title (task id)" across drawn papers."""
+        if self.one_paper:
+            return [f"Câu {index}: {title} ({task_id})" for index, (task_id, title) in enumerate(self.task_columns, 1)]
+        return [f"{title} ({task_id})" for task_id, title in self.task_columns]
+
+    def as_json(self, *, items: bool = False) -> dict[str, Any]:
         return {
             "exam": {"id": self.exam.id, "name": self.exam.name, "starts_at": self.exam.starts_at.isoformat()},
-            "candidates": [row.as_json() for row in self.rows],
+            "candidates": [row.as_json(items=items) for row in self.rows],
         }
 
 

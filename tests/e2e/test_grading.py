@@ -21,6 +21,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.flows import log_in, sitting_titled
+from tests.e2e.flows.mail import report_wanted, send_report
 from tests.sandbox.test_run import Run, demo_logins, port_of, start_run
 from tests.support.live import room_env
 
@@ -29,14 +31,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 CANDIDATE = "ONTAP01"  # the practice exam: every task of the bank on its paper
 TASK = "mail.send-report"
 TASK_TITLE = "Gửi báo cáo kết quả chuyển đổi số qua thư điện tử công vụ"
-BAN_TO_CHUC = "bantochuc@sonoivu.cantho.egov.test"
-VAN_PHONG_SUBJECT = "Gửi đồng chí báo cáo kết quả chuyển đổi số năm 2026"
-REPORT_FILE = "BaoCao_CDS_2026.pdf"
 RUBRIC = {"sent", "cc_leader", "subject", "attachment", "body"}
 GRADING_TIMEOUT = 15.0
-# The task's instructions: "… đồng gửi (Cc) đồng chí <name>\n (<title>, <email>)."
-LEADER = re.compile(r"đồng gửi \(Cc\) đồng chí\s+(?P<name>[^(]+?)\s*\((?P<title>[^,]+),\s*(?P<email>[^\s)]+)\)")
-SUBJECT = re.compile(r"Chủ đề thư ghi chính xác:\s*(?P<subject>Báo cáo kết quả chuyển đổi số năm 2026 – [^\n]+)")
 
 
 class NeverGraded(AssertionError):
@@ -53,60 +49,12 @@ def send_the_report(page: Page, room: str, password: str) -> tuple[dict[str, str
     """In the browser, as ONTAP01: read the task, forward Văn phòng's mail to Ban Tổ chức with the
     leader in Cc. Returns the leader named in the instructions, the subject sent, and the
     candidate's room session cookie."""
-    page.goto(f"{room}/dang-nhap")
-    page.get_by_label("Số báo danh").fill(CANDIDATE)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page).to_have_url(re.compile(r"/bai-thi$"))
-
-    task = page.locator("article.task", has=page.get_by_role("heading", name=re.compile(re.escape(TASK_TITLE))))
-    expect(task).to_have_count(1)
-    instructions = task.locator(".instructions").inner_text()
-    leader_match = LEADER.search(instructions)
-    subject_match = SUBJECT.search(instructions)
-    assert leader_match, instructions
-    assert subject_match, instructions
-    leader = {key: " ".join(value.split()) for key, value in leader_match.groupdict().items()}
-    subject = subject_match.group("subject").strip()
-
-    nav = page.get_by_role("navigation", name="Phần mềm trong phòng thi")
-    nav.get_by_role("link", name="Thư điện tử công vụ").click()
-    expect(page).to_have_url(re.compile(r"/thu/hop-thu-den$"))
-    row = page.locator("tr[data-message]", has_text=VAN_PHONG_SUBJECT)
-    expect(row).to_have_count(1)
-    expect(row.get_by_role("img", name="Có tập tin đính kèm")).to_be_visible()
-    row.get_by_role("link", name=VAN_PHONG_SUBJECT).click()
-    expect(page.get_by_role("heading", level=1, name=VAN_PHONG_SUBJECT)).to_be_visible()
-    expect(page.locator(".mail-att-name")).to_have_text(REPORT_FILE)
-
-    page.get_by_role("link", name="Chuyển tiếp", exact=True).click()
-    expect(page.get_by_role("heading", level=1, name="Chuyển tiếp")).to_be_visible()
-    kept = page.locator(".mail-kept", has_text=REPORT_FILE).get_by_role("checkbox")
-    expect(kept).to_be_checked()  # forwarding keeps the attachment
-
-    pick_address(page, "Tới", "bantochuc", BAN_TO_CHUC)
-    pick_address(page, "Cc", leader["email"].split("@")[0], leader["email"])
-    page.get_by_label("Chủ đề").fill(subject)
-    body = page.locator("#noi_dung")
-    body.press("Control+Home")
-    body.press_sequentially("Kính gửi Ban Tổ chức, xin gửi báo cáo kết quả chuyển đổi số năm 2026 của đơn vị.\n")
-    page.get_by_role("button", name="Gửi", exact=True).click()
-
-    expect(page).to_have_url(re.compile(r"/thu/hop-thu-den"))
-    expect(page.get_by_role("status")).to_have_text("Thư của bạn đã được gửi.")
+    log_in(page, room, CANDIDATE, password)
+    sitting = sitting_titled(page, room, CANDIDATE, TASK_TITLE)
+    leader, subject = report_wanted(sitting)
+    send_report(sitting)
     session = next(c["value"] for c in page.context.cookies() if c["name"] == "sh_session")
     return leader, subject, session
-
-
-def pick_address(page: Page, label: str, typed: str, address: str) -> None:
-    """Type part of an address the way a person does and pick it from the directory's suggestions
-    (a bare Enter with nothing picked would submit the form)."""
-    field = page.get_by_label(label, exact=True)
-    field.press_sequentially(typed)
-    option = page.get_by_role("listbox").get_by_role("option", name=re.compile(re.escape(f"<{address}>")))
-    expect(option).to_have_count(1)
-    option.click()
-    expect(field).to_have_value(f"{address}, ")
 
 
 def wait_for_full_marks(grader: httpx.Client, exam_id: int) -> dict[str, Any]:

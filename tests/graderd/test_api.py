@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
@@ -117,10 +118,42 @@ def test_a_graded_exam_shows_scores_evidence_and_exports(
     assert values[1][0] == "ONTAP01"
     assert values[1][column] == 5
 
+    # Every rubric item, with its outcome and evidence: items.csv, the workbook's second sheet, JSON.
+    response = client.get(f"/api/exams/{room.exam.id}/export.items.csv", headers=AUTH)
+    assert 'filename="chi-tiet-cham-ky-thi-' in response.headers["content-disposition"]
+    items = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    sent = [row for row in items if row["Số báo danh"] == "ONTAP01" and row["Mã câu"] == "mail.send-report"]
+    assert [row["Mã tiêu chí"] for row in sent] == [item["id"] for item in report["result"]["items"]]
+    assert all(row["Kết quả"] == "Đạt" and row["Căn cứ (seq nhật ký)"] for row in sent), sent
+    assert sum(Decimal(row["Điểm"]) for row in sent) == 5
+    missed = [row for row in items if row["Số báo danh"] == "ONTAP02" and row["Mã câu"] == "mail.send-report"]
+    assert {row["Kết quả"] for row in missed} == {"Không đạt"}, missed
+    assert all(row["Giải thích"] for row in missed), missed
+    detail_sheet = book["Chi tiết chấm"]
+    assert [cell.value for cell in detail_sheet[1]] == list(items[0])
+    assert detail_sheet.max_row == len(items) + 1
+    exported = client.get(f"/api/exams/{room.exam.id}/export.json", headers=AUTH).json()
+    first = next(c for c in exported["candidates"] if c["so_bao_danh"] == "ONTAP01")
+    in_json = next(t for t in first["tasks"] if t["task_id"] == "mail.send-report")
+    assert in_json["items"] == report["result"]["items"]
+
     client.post("/", data={"token": TOKEN})
     page = client.get(f"/ky-thi/{room.exam.id}/thi-sinh/ONTAP01").text
     assert "Đạt" in page
     assert "Võ Minh Khang" in page
+
+
+def test_drawn_papers_are_exported_without_a_cau_number_that_differs_per_candidate(
+    client: TestClient, sqlite_db: Database, settings: RoomSettings, room: DemoExam
+) -> None:
+    drawn = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START).drawn
+    raw = client.get(f"/api/exams/{drawn.exam.id}/export.csv", headers=AUTH).content
+    header = next(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    tasks = header[4:-3]
+    assert len(tasks) >= 9, header  # every task on any paper
+    assert not [name for name in tasks if name.startswith("Câu")], header
+    practice = client.get(f"/api/exams/{room.exam.id}/export.csv", headers=AUTH).content
+    assert next(csv.reader(io.StringIO(practice.decode("utf-8-sig"))))[4].startswith("Câu 1: "), practice[:200]
 
 
 def test_a_dry_run_regrade_shows_what_would_change_and_stores_nothing(

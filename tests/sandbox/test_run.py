@@ -77,7 +77,8 @@ def start_run(env: dict[str, str], *args: str) -> Run:
 
 
 def demo_logins(run: Run) -> dict[str, str]:
-    run.wait_for(r"Giám thị\s+giamthi")
+    # The first boot builds two demo exams (≈ 90 task setups): slow on a busy machine.
+    run.wait_for(r"Giám thị\s+giamthi", timeout=180)
     return dict(re.findall(r"SBD (\S+)\s+mật khẩu (\S+)", run.output))
 
 

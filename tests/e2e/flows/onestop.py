@@ -1,0 +1,170 @@
+"""Browser flows of the một cửa tasks (Một cửa điện tử)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.flows import Sitting, flow
+
+ONESTOP = "Một cửa điện tử"
+RESULT_WAIT = 30.0  # the room's handler takes SATHACH_ONESTOP_PROCESSING_SECONDS (2 s in the tests)
+
+
+def wait_for_result(page: Page) -> None:
+    """Reload the dossier until the simulated specialist has brought the result back."""
+    deadline = time.monotonic() + RESULT_WAIT
+    while page.locator("#trang-thai").inner_text() != "Đã xử lý xong":
+        assert time.monotonic() < deadline, "the handler never brought the result back"
+        time.sleep(0.5)
+        page.reload()
+
+
+@flow("onestop.marriage")
+def marriage(sitting: Sitting) -> None:
+    """Call the couple, choose Đăng ký kết hôn, count the papers, receive, open the Giấy tiếp nhận,
+    transfer to Tư pháp - Hộ tịch, wait for the result and return it to the groom."""
+    page = sitting.page
+    groom = sitting.find(r"Anh (?P<groom>.+?) và chị (?P<bride>.+?) đã lấy số").group("groom")
+    sitting.open_service(ONESTOP)
+    expect(page.get_by_role("heading", name="Công dân chờ tiếp nhận")).to_be_visible()
+    row = page.locator("table.os-visits tbody tr", has_text=groom)
+    with page.expect_navigation():
+        row.get_by_role("button", name="Gọi số").click()
+    expect(page.locator(".os-card")).to_contain_text(groom)
+    id_number = page.get_by_label("Số căn cước").input_value()
+    assert re.fullmatch(r"\d{12}", id_number), id_number
+    with page.expect_navigation():  # choosing the procedure redraws the form (static/onestop.js)
+        page.get_by_label("Thủ tục hành chính").select_option(value="1.000894")
+    expect(page.get_by_label("Họ và tên")).to_have_value(groom)  # nothing typed is lost
+    page.get_by_label("Số lượng Tờ khai đăng ký kết hôn (theo mẫu)").fill("1")
+    page.get_by_label("Số lượng Giấy tờ tùy thân của hai bên nam, nữ (CCCD/hộ chiếu)").fill("2")
+    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã tiếp nhận hồ sơ")
+    expect(page.locator("#trang-thai")).to_have_text("Được tiếp nhận")
+    with page.expect_popup() as receipt:
+        page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả").click()
+    receipt.value.close()
+
+    transfer = page.locator("#form-chuyen-xu-ly")
+    expect(transfer.get_by_label("Công chức xử lý")).to_have_value("tp_ht")  # suggested by the field
+    transfer.get_by_label("Ý kiến chuyển").fill("Hai bên có mặt, đủ giấy tờ.")
+    transfer.get_by_role("button", name="Chuyển xử lý").click()
+    expect(page.locator("#trang-thai")).to_have_text("Đang xử lý")
+    wait_for_result(page)
+    give = page.locator("#form-tra-ket-qua")
+    expect(give.get_by_label("Họ tên người nhận")).to_have_value(groom)
+    give.get_by_label("Số căn cước người nhận").fill(id_number)
+    give.get_by_label("Hình thức trả").select_option(label="Trực tiếp tại Bộ phận Một cửa")
+    give.get_by_role("button", name="Trả kết quả").click()
+    expect(page.locator("#trang-thai")).to_have_text("Đã trả kết quả")
+
+
+def call_citizen(page: Page, name: str, request: str) -> None:
+    """Gọi số for the citizen ``name`` whose request (on the queue) mentions ``request``."""
+    expect(page.get_by_role("heading", name="Công dân chờ tiếp nhận")).to_be_visible()
+    row = page.locator("table.os-visits tbody tr", has_text=name).filter(has_text=request)
+    expect(row).to_have_count(1)
+    with page.expect_navigation():
+        row.get_by_role("button", name="Gọi số").click()
+    expect(page.locator(".os-card")).to_contain_text(name)
+    expect(page.get_by_label("Họ và tên")).to_have_value(name)
+    expect(page.get_by_label("Số căn cước")).to_have_value(re.compile(r"^\d{12}$"))
+
+
+def choose_procedure(page: Page, name: str) -> None:
+    """Pick the procedure by its name in the list (choosing it redraws the form with its papers)."""
+    procedure = page.get_by_label("Thủ tục hành chính")
+    option = procedure.locator("option", has_text=name)
+    expect(option).to_have_count(1)
+    code = option.get_attribute("value")
+    assert code, name
+    with page.expect_navigation():
+        procedure.select_option(value=code)
+    expect(page.get_by_role("heading", name="Thành phần hồ sơ")).to_be_visible()
+
+
+@flow("onestop.return-result")
+def return_result(sitting: Sitting) -> None:
+    """Tra cứu by the căn cước the citizen shows, open the one dossier found, check its applicant
+    against the card (not his namesake's), and return the result at the desk to him."""
+    page = sitting.page
+    found = sitting.find(r"Ông (?P<name>.+?) đến quầy nhận kết quả .*? Ông xuất trình căn cước số (?P<id>\d{12})")
+    name, id_number = found.group("name"), found.group("id")
+    sitting.open_service(ONESTOP)
+    search = page.get_by_role("searchbox", name="Tra cứu hồ sơ")
+    search.fill(id_number)
+    with page.expect_navigation():
+        search.press("Enter")
+    row = page.locator("table.os-list tbody tr", has_text=id_number)
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text(name)
+    with page.expect_navigation():
+        row.get_by_role("link").click()
+    facts = page.locator("dl.docs-facts")
+    expect(facts).to_contain_text(f"{name} · căn cước {id_number}")
+    wait_for_result(page)
+    give = page.locator("#form-tra-ket-qua")
+    give.get_by_label("Họ tên người nhận").fill(name)
+    give.get_by_label("Số căn cước người nhận").fill(id_number)
+    give.get_by_label("Hình thức trả").select_option(label="Trực tiếp tại Bộ phận Một cửa")
+    give.get_by_role("button", name="Trả kết quả").click()
+    expect(page.locator("#trang-thai")).to_have_text("Đã trả kết quả")
+    expect(facts).to_contain_text(f"cho {name} (căn cước {id_number})")
+
+
+@flow("onestop.receive-friday")
+def receive_friday(sitting: Sitting) -> None:
+    """Call the citizen, choose Chứng thực bản sao từ bản chính, count one original and the copies,
+    check the form dates the intake at her 15:20 arrival and sets the return for the next working day,
+    receive, and open the Giấy tiếp nhận."""
+    page = sitting.page
+    found = sitting.find(
+        r"ngày (?P<day>\d\d/\d\d/\d{4}): lúc 15 giờ 20 phút, bà (?P<name>.+?) lấy số thứ tự"
+        r" và đến quầy đề nghị chứng thực (?P<copies>\d+) bản sao"
+    )
+    day, name, copies = found.group("day"), found.group("name"), found.group("copies")
+    sitting.open_service(ONESTOP)
+    call_citizen(page, name, "Chứng thực")
+    choose_procedure(page, "Chứng thực bản sao từ bản chính")
+    page.get_by_label("Số lượng Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao").fill("1")
+    page.get_by_label("Số lượng Bản sao cần chứng thực").fill(copies)
+    expect(page.locator("#form-tiep-nhan")).to_contain_text(f"15 giờ 20 phút, ngày {day}")
+    due = page.locator("#ngay-hen-tra")
+    expect(due).to_have_text(re.compile(r"^\d\d/\d\d/\d{4}$"))
+    expect(due).not_to_have_text(day)  # after 15:00: the next working day
+    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã tiếp nhận hồ sơ")
+    expect(page.locator("#trang-thai")).to_have_text("Được tiếp nhận")
+    with page.expect_popup() as receipt:
+        page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả").click()
+    receipt.value.close()
+
+
+@flow("onestop.request-missing")
+def request_missing(sitting: Sitting) -> None:
+    """Call the father, choose Đăng ký khai sinh, find that of its papers he lacks only the Giấy
+    chứng sinh, and instead of receiving make the Phiếu yêu cầu bổ sung naming it, then open it."""
+    page = sitting.page
+    father = sitting.find(r"Ông (?P<father>.+?) đã lấy số, đến đăng ký khai sinh cho con").group("father")
+    sitting.open_service(ONESTOP)
+    call_citizen(page, father, "Đăng ký khai sinh")
+    papers = page.locator(".os-card .os-papers")
+    expect(papers).to_contain_text("Tờ khai đăng ký khai sinh")
+    expect(papers).to_contain_text("Căn cước")
+    expect(papers).not_to_contain_text("chứng sinh")
+    choose_procedure(page, "Đăng ký khai sinh")
+    page.get_by_label("Số lượng Tờ khai đăng ký khai sinh (theo mẫu)").fill("1")
+    page.get_by_label("Số lượng Giấy tờ tùy thân của người đi đăng ký (CCCD/hộ chiếu)").fill("1")
+    page.get_by_label("Cần bổ sung Giấy chứng sinh").check()
+    page.get_by_label("Lý do (khi yêu cầu bổ sung hoặc từ chối tiếp nhận)").fill(
+        "Hồ sơ đăng ký khai sinh còn thiếu Giấy chứng sinh do cơ sở y tế nơi trẻ sinh ra cấp."
+    )
+    page.get_by_role("button", name="Yêu cầu bổ sung, hoàn thiện").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã lập Phiếu yêu cầu bổ sung")
+    expect(page.locator("#trang-thai")).to_have_text("Yêu cầu bổ sung giấy tờ")
+    with page.expect_popup() as slip:
+        page.get_by_role("link", name="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ").click()
+    slip.value.close()
