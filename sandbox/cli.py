@@ -1,7 +1,9 @@
 """`python -m sandbox …`: the operator's commands for an exam room.
 
 Every command reads its settings from the environment (``SATHACH_…``, see docs/settings.md)
-and reports a problem as one sentence on stderr with exit status 2; nothing is half done.
+and reports a problem as one sentence on stderr with exit status 2; nothing is half done (an
+import adds the whole list or nobody; its papers are set up one by one, and `draw-papers`
+finishes them should it stop).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import secrets
 import shutil
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,11 +22,12 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from mock_services import catalog
-from mock_services.core.accounts import existing_numbers, find_operator
+from mock_services.core.accounts import candidates_of_exam, existing_numbers, find_operator
 from mock_services.core.clock import utcnow
 from mock_services.core.db import Database
 from mock_services.core.errors import SathachError
-from mock_services.core.exams import create_exam, get_exam, list_exams
+from mock_services.core.exams import Exam, create_exam, get_exam, list_exams
+from mock_services.core.formatting import points
 from mock_services.core.settings import RoomSettings, describe_invalid
 from mock_services.core.verify import verify_log
 from sandbox import closing, exam_draw, roster
@@ -93,6 +97,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("exam", type=int, help="exam id")
     p.add_argument("csv", type=Path, help="CSV with columns Số báo danh, Họ và tên, Chức vụ, Đơn vị, Email")
+
+    p = command(
+        "draw-papers",
+        cmd_draw_papers,
+        "Draw and set up the papers of a drawn exam's candidates who have none (after an import that stopped).",
+    )
+    p.add_argument("exam", type=int, help="exam id")
 
     p = command("credentials", cmd_credentials, "Print each candidate's số báo danh and password.")
     p.add_argument("exam", type=int, help="exam id")
@@ -234,25 +245,68 @@ def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
         raise roster.RosterError(f"Exam {args.exam} is closed: nobody can be added to it.")
     people = parse_candidates(raw, str(path), taken=taken)
     bank = exam_draw.load(settings.tasks_dir) if exam.drawn_from is not None else None
+    if bank is not None:
+        exam_draw.blueprint_of(exam, bank)  # a changed blueprint refuses the import before anyone is added
     prepared = roster.prepare(people, secret=settings.secret())
     now = utcnow()
-    with db.write() as conn:  # the candidates and their papers, or nothing
+    with db.write() as conn:  # the whole list, or nobody
         new = set(roster.insert_candidates(conn, args.exam, prepared, now=now))
-        papers = exam_draw.draw_new_candidates(conn, exam, new, bank, settings=settings, now=now) if bank else []
     print(f"Imported {len(prepared)} candidates into exam {args.exam}.")
-    if papers:
-        blueprint = exam.drawn_from or {}
-        print(f"Drew their papers from blueprint {blueprint.get('id')}; `show-draw {args.exam}` lists them.")
-        with db.read() as conn:  # the whole room, as neighbours sit: earlier imports included
-            print("\n".join(exam_draw.draw_view(conn, exam).report.lines()))
-        tz = ZoneInfo(settings.timezone)
-        exam_day, today = exam.day(tz), now.astimezone(tz).date()
-        if exam_day != today:
-            print(
-                f"Note: the exam is on {exam_day:%d/%m/%Y} and the tasks were set up today, {today:%d/%m/%Y}: "
-                "a task that dates what it sets up dates it from today. Import candidates on the exam day."
-            )
+    if bank is not None:
+        _draw_papers(db, exam, bank, settings, only=new)
     return 0
+
+
+def cmd_draw_papers(args: argparse.Namespace, settings: RoomSettings) -> int:
+    db = _ready_database(settings)
+    with db.read() as conn:
+        roster.require_exam(conn, args.exam)
+        exam = get_exam(conn, args.exam)
+    if exam.closed_at is not None:
+        raise roster.RosterError(f"Exam {args.exam} is closed: its papers can no longer be drawn.")
+    if exam.drawn_from is None:
+        raise exam_draw.DrawError(f"Exam {args.exam} has no blueprint: its papers are fixed, not drawn.")
+    _draw_papers(db, exam, exam_draw.load(settings.tasks_dir), settings, only=None)
+    return 0
+
+
+def _draw_papers(
+    db: Database, exam: Exam, bank: exam_draw.Bank, settings: RoomSettings, *, only: set[int] | None
+) -> None:
+    """Draw and set up the paper of every candidate still without one (of ``only``, if given), seat
+    by seat, each in its own transaction: the room goes on serving other exams meanwhile (one
+    paper's setup takes a second or two), and an import stopped halfway keeps what it finished."""
+    blueprint = exam_draw.blueprint_of(exam, bank)
+    assert blueprint is not None
+    with db.read() as conn:
+        waiting = [c for c in exam_draw.waiting_for_paper(conn, exam) if only is None or c.id in only]
+    print(f"Drawing {len(waiting)} paper{'' if len(waiting) == 1 else 's'} from blueprint {blueprint.id}:")
+    for done, candidate in enumerate(waiting):
+        started = time.monotonic()
+        try:
+            with db.write() as conn:
+                seats = exam_draw.seated(candidates_of_exam(conn, exam.id))
+                paper = exam_draw.draw_seat(
+                    conn, exam, candidate, seats, blueprint, bank, settings=settings, now=utcnow()
+                )
+        except SathachError as exc:
+            raise exam_draw.DrawError(
+                f"{candidate.so_bao_danh}'s paper could not be set up: {exc} "
+                f"{done} of {len(waiting)} papers were set up; once this is fixed, "
+                f"`python -m sandbox draw-papers {exam.id}` draws the rest."
+            ) from None
+        took = time.monotonic() - started
+        print(f"  {candidate.so_bao_danh:<10} {len(paper.tasks)} câu, {points(paper.points)} điểm  ({took:.1f} s)")
+    print(f"`show-draw {exam.id}` lists the papers.")
+    with db.read() as conn:  # the whole room, as neighbours sit: earlier imports included
+        print("\n".join(exam_draw.draw_view(conn, exam).report.lines()))
+    tz = ZoneInfo(settings.timezone)
+    exam_day, today = exam.day(tz), utcnow().astimezone(tz).date()
+    if waiting and exam_day != today:
+        print(
+            f"Note: the exam is on {exam_day:%d/%m/%Y} and the tasks were set up today, {today:%d/%m/%Y}: "
+            "a task that dates what it sets up dates it from today. Import candidates on the exam day."
+        )
 
 
 def cmd_credentials(args: argparse.Namespace, settings: RoomSettings) -> int:

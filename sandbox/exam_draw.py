@@ -1,6 +1,6 @@
 """An exam's draw, as the room does it: the bank and the exam's blueprint loaded, each new
-candidate's paper drawn (sandbox.draw) and put on their tenant in the transaction that adds them,
-and the draw shown to the operator.
+candidate's paper drawn (sandbox.draw) and put on their tenant, seat by seat, and the draw shown
+to the operator.
 
 The exam stores the blueprint it was created with (its id, sha256 and pools): candidates imported
 later are drawn from the same blueprint, or not at all if its file has changed since, so that the
@@ -87,29 +87,48 @@ def draw_new_candidates(
     now: datetime,
 ) -> list[Paper]:
     """Draw the papers of the ``new`` candidates (ids, already inserted) in seat order, each seat
-    after its neighbour's paper, and put them on their tenants; in the caller's transaction."""
+    after its neighbour's paper, and put them on their tenants; all in the caller's transaction
+    (the demo's: made whole or not at all)."""
     blueprint = blueprint_of(exam, bank)
     if blueprint is None:
         return []
+    seats = seated(candidates_of_exam(conn, exam.id))
+    return [
+        draw_seat(conn, exam, candidate, seats, blueprint, bank, settings=settings, now=now)
+        for candidate in seats
+        if candidate.id in new
+    ]
+
+
+def draw_seat(
+    conn: Connection,
+    exam: Exam,
+    candidate: Candidate,
+    seats: Sequence[Candidate],
+    blueprint: Blueprint,
+    bank: Bank,
+    *,
+    settings: RoomSettings,
+    now: datetime,
+) -> Paper:
+    """Draw one candidate's paper after the paper of the seat before theirs (``seats`` in seat
+    order), and put it on their tenant, in the caller's transaction."""
     by_id = bank.by_id
+    index = next(i for i, seat in enumerate(seats) if seat.id == candidate.id)
+    neighbour = stored_paper(conn, seats[index - 1], by_id) if index > 0 else None
     exam_day = exam.day(ZoneInfo(settings.timezone))
-    papers: list[Paper] = []
-    previous: Candidate | None = None
-    neighbour: Paper | None = None
-    for candidate in seated(candidates_of_exam(conn, exam.id)):
-        if candidate.id in new:
-            if neighbour is None and previous is not None:
-                neighbour = stored_paper(conn, previous, by_id)
-            paper = draw_paper(
-                blueprint, by_id, seed=exam.seed, seat=candidate.so_bao_danh, exam_day=exam_day, neighbour=neighbour
-            )
-            put_paper(conn, candidate, paper, exam_seed=exam.seed, exam_day=exam_day, settings=settings, now=now)
-            papers.append(paper)
-            neighbour = paper
-        else:
-            neighbour = None  # read only if the next seat is new
-        previous = candidate
-    return papers
+    paper = draw_paper(
+        blueprint, by_id, seed=exam.seed, seat=candidate.so_bao_danh, exam_day=exam_day, neighbour=neighbour
+    )
+    put_paper(conn, candidate, paper, exam_seed=exam.seed, exam_day=exam_day, settings=settings, now=now)
+    return paper
+
+
+def waiting_for_paper(conn: Connection, exam: Exam) -> list[Candidate]:
+    """The exam's candidates without a paper yet, in seat order."""
+    return [
+        candidate for candidate in seated(candidates_of_exam(conn, exam.id)) if not assignments_for(conn, candidate.id)
+    ]
 
 
 def seated(candidates: Sequence[Candidate]) -> list[Candidate]:

@@ -76,7 +76,7 @@ def create_exam(env: dict[str, str], seed: int) -> str:
     roster.write_bytes(ROSTER.encode("utf-8-sig"))
     imported = sandbox_cli("import-candidates", exam, str(roster), env=env)
     assert imported.returncode == 0, imported.stderr
-    assert f"Drew their papers from blueprint {BLUEPRINT}" in imported.stdout, imported.stdout
+    assert f"Drawing 1 paper from blueprint {BLUEPRINT}:" in imported.stdout, imported.stdout
     return exam
 
 

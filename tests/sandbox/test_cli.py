@@ -15,6 +15,9 @@ import pytest
 from mock_services.core.accounts import candidates_of_exam, find_operator
 from mock_services.core.db import Database
 from mock_services.core.passwords import verify_password
+from sandbox import exam_draw, roster
+from sandbox.candidates_csv import parse_candidates
+from sandbox.draw import draw_papers
 from tests.support.live import room_env, sandbox_cli
 from tests.support.room import EXAM_START, seed_exam
 
@@ -378,7 +381,8 @@ def test_an_exam_draws_each_imported_candidates_paper_from_its_blueprint(
     imported = sandbox_cli("import-candidates", exam, str(good_csv), env=env)
 
     assert imported.returncode == 0, imported.stderr
-    assert "Drew their papers from blueprint thuc-hanh-2026" in imported.stdout
+    assert "Drawing 3 papers from blueprint thuc-hanh-2026:" in imported.stdout
+    assert re.search(r"^  CT001 +9 câu, 40 điểm  \(\d+\.\d s\)$", imported.stdout, re.M), imported.stdout
     assert "3 papers" in imported.stdout
     assert "Import candidates on the exam day." in imported.stdout  # the exam is a year ahead
     papers = papers_in(tmp_path, exam)
@@ -453,3 +457,37 @@ def test_an_exam_too_short_for_its_papers_or_closed_is_refused(env: dict[str, st
     assert sandbox_cli("close-exam", exam, env=env).returncode == 0
     sentence = assert_refused(sandbox_cli("import-candidates", exam, str(good_csv), env=env))
     assert sentence == f"error: Exam {exam} is closed: nobody can be added to it."
+
+
+def test_draw_papers_sets_up_what_an_import_left_undone_as_the_import_would_have(
+    env: dict[str, str], good_csv: Path, tmp_path: Path
+) -> None:
+    assert sandbox_cli("init-db", env=env).returncode == 0
+    imported, resumed = drawn_exam(env, "--seed", "41"), drawn_exam(env, "--seed", "41")
+    assert sandbox_cli("import-candidates", imported, str(good_csv), env=env).returncode == 0
+    # An import that stopped after adding the list: candidates without papers (what a failed
+    # setup or a Ctrl-C leaves behind).
+    people = parse_candidates(good_csv.read_bytes(), str(good_csv), taken=set())
+    db = Database(f"sqlite:///{tmp_path / 'sathach.db'}")
+    roster.import_candidates(db, int(resumed), people, secret=b"k" * 32, now=EXAM_START)
+    db.dispose()
+    assert "(chưa có đề)" in sandbox_cli("show-draw", resumed, env=env).stdout
+
+    drawn = sandbox_cli("draw-papers", resumed, env=env)
+
+    assert drawn.returncode == 0, drawn.stderr
+    assert "Drawing 3 papers from blueprint thuc-hanh-2026:" in drawn.stdout
+    assert papers_in(tmp_path, resumed) == papers_in(tmp_path, imported)
+    # And what the room stored is what the draw computes, seat after seat.
+    bank = exam_draw.load(Path(__file__).resolve().parents[2] / "tasks")
+    expected = draw_papers(
+        bank.blueprint("thuc-hanh-2026"), bank.tasks, seed=41, seats=["CT001", "CT002", "CT003"], exam_day=AHEAD
+    )
+    stored = papers_in(tmp_path, resumed)
+    for paper in expected:
+        assert [task_id for task_id, _, _ in stored[paper.seat]] == list(paper.task_ids)
+        assert [json.loads(params) for _, _, params in stored[paper.seat]] == [t.params for t in paper.tasks]
+    again = sandbox_cli("draw-papers", resumed, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "Drawing 0 papers" in again.stdout
+    assert papers_in(tmp_path, resumed) == papers_in(tmp_path, imported)
