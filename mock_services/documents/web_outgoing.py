@@ -98,6 +98,7 @@ async def _draft_from(
     form = {k: _text(submitted, k) for k in _default_form_keys()}
     uploads = [f for f in submitted.getlist("tep") if isinstance(f, UploadFile) and f.filename]
     contents = [(f.filename or "tep", await f.read()) for f in uploads[:MAX_FILES]]
+    await submitted.close()  # the uploads' temporary files, read now
 
     def build(conn: Connection) -> outgoing.Draft:
         related = form["van_ban_den"].strip()

@@ -97,7 +97,10 @@ def _sign_page(
         error=error,
         form=form,
         method=form.get("xac_thuc", "pin"),
-        appendices=[f for f in doc.files if f.get("kind") == signatures.ATTACHMENT],
+        # An appendix is marked signed only once it is: the page asks each file, signed or not.
+        appendices=[
+            {**f, "signed": bool(f.get("signed"))} for f in doc.files if f.get("kind") == signatures.ATTACHMENT
+        ],
     )
     return render(request, "documents/sign.html", context, status_code=400 if error else 200)
 

@@ -6,6 +6,7 @@ another candidate's document is a 404 and bad input gets a Vietnamese message.""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
@@ -13,6 +14,7 @@ from mock_services.core import log
 from mock_services.signing import store as signing_store
 from tests.support.webmail import Browser, Mailroom
 
+APPENDIX = Path(__file__).resolve().parents[3] / "tasks" / "mail" / "fixtures" / "BaoCao_CDS_2026.pdf"
 DRAFT = {
     "loai": "CV",
     "trich_yeu": "V/v báo cáo kết quả Ngày hội Đại đoàn kết",
@@ -95,6 +97,36 @@ def test_the_clerk_stamps_number_date_and_seal(me: Browser, room: Mailroom) -> N
         stamped = me.post(f"/van-ban/di/{doc_id}/ky-so", {**hidden(page.text), "xac_thuc": "pin", "ma_pin": pin(room)})
         assert stamped.status_code == 303, stamped.text
     assert verbs(room, "documents.outgoing_stamped") == ["documents.outgoing_stamped"] * 3
+
+
+def test_the_clerk_signs_an_appendix_from_the_seal_page_then_seals(me: Browser, room: Mailroom) -> None:
+    switch(me, "cv")
+    appendix = ("tep", ("PhuLuc_DanhSach.pdf", APPENDIX.read_bytes(), "application/pdf"))
+    created = me.post("/van-ban/di/moi", DRAFT, files=[appendix])
+    assert created.status_code == 303, created.text
+    doc_id = int(created.headers["location"].split("/")[3].split("?")[0])
+    assert me.post(f"/van-ban/di/{doc_id}/trinh-duyet", {"nguoi_duyet": "ct", "ghi_chu": ""}).status_code == 303
+    switch(me, "ct")
+    assert me.post(f"/van-ban/di/{doc_id}/duyet", {"y_kien": "", "trinh_ky": "1"}).status_code == 303
+    leader_page = me.get(f"/van-ban/di/{doc_id}/ky-so").text
+    signed = me.post(f"/van-ban/di/{doc_id}/ky-so", {**hidden(leader_page), "xac_thuc": "pin", "ma_pin": pin(room)})
+    assert signed.status_code == 303
+    assert me.post(f"/van-ban/di/{doc_id}/chuyen-van-thu").status_code == 303
+    switch(me, "vt")
+    assert me.post(f"/van-ban/di/{doc_id}/cap-so").status_code == 303
+
+    page = me.get(f"/van-ban/di/{doc_id}/ky-so?loai=dau")
+
+    assert page.status_code == 200, page.text  # an appendix not signed yet was a 500 here
+    assert "Phụ lục kèm theo" in page.text
+    form = re.search(r'name="tep" value="([0-9a-f]{64})"', page.text)
+    assert form is not None, page.text
+    done = me.post(
+        f"/van-ban/di/{doc_id}/ky-phu-luc",
+        {"tep": form.group(1), "loai": "dau", "xac_thuc": "pin", "ma_pin": pin(room)},
+    )
+    assert done.status_code == 303, done.text
+    assert "PhuLuc_DanhSach.pdf — đã ký số" in me.get(f"/van-ban/di/{doc_id}/ky-so?loai=dau").text
 
 
 def test_bad_input_gets_a_vietnamese_message_and_changes_nothing(me: Browser, room: Mailroom) -> None:
