@@ -53,7 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     regrade.add_argument("exam", type=int, help="exam id")
     regrade.add_argument("--candidate", help="số báo danh: only this candidate")
     regrade.add_argument("--dry-run", action="store_true", help="show the changes, store nothing")
-    exporting = sub.add_parser("export", help="write an exam's score table as CSV, XLSX or JSON")
+    exporting = sub.add_parser(
+        "export", help="write an exam's score table (CSV, XLSX, JSON) or every item's grading (items.csv)"
+    )
     exporting.add_argument("exam", type=int, help="exam id")
     exporting.add_argument(
         "--format",

@@ -7,7 +7,7 @@ saying why a score is missing.
 The detail (Chi tiết chấm) has a row per rubric item of every candidate's paper: its outcome,
 points, the seqs of the log events it rests on and graderd's explanation, so that an appeal is
 read from the export alone. XLSX carries it as a second sheet, JSON inside each task, and
-``items.csv`` alone.
+``items.csv`` alone. Text that a spreadsheet would take for a formula is kept as text.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 import orjson
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from graderd.results import Outcome, tidy
-from graderd.scores import ScoreTable
+from graderd.results import Outcome, outcome_said, tidy
+from graderd.scores import Cell, ScoreTable
 
 HEADER = ["Số báo danh", "Họ và tên", "Chức vụ", "Đơn vị"]
 ITEM_HEADER = [
@@ -58,29 +59,58 @@ def _rows(table: ScoreTable) -> list[list[Value]]:
 
 
 def _item_rows(table: ScoreTable) -> list[list[Value]]:
+    """Per task a line with its score (capped at 0 and its points, as the score sheet has it) and
+    what it was graded against, then a line per rubric item and per part of an ``all_of``."""
     rows: list[list[Value]] = []
     for row in table.rows:
-        who: list[Value] = [row.candidate.so_bao_danh, row.candidate.ho_ten]
-        for position, cell in enumerate(row.cells, 1):
-            task: list[Value] = [*who, position, cell.task_id]
+        for cell in row.cells:
+            task: list[Value] = [row.candidate.so_bao_danh, row.candidate.ho_ten, cell.position, cell.task_id]
+            rows.append([*task, f"Cả câu: {cell.title}", "", *_task_line(cell)])
             if cell.result is None:
-                rows.append([*task, cell.title, "", "Chưa chấm", None, cell.max_points, "", ""])
                 continue
             for item in cell.result.result["items"]:
-                title = f"{item['title']} (trừ điểm)" if item["penalty"] else item["title"]
-                rows.append(
-                    [
-                        *task,
-                        title,
-                        item["id"],
-                        Outcome(item["outcome"]).vietnamese,
-                        tidy(Decimal(item["points"])),
-                        tidy(Decimal(item["max_points"])),
-                        ", ".join(str(seq) for seq in item["evidence"]),
-                        item["explanation"],
-                    ]
-                )
+                rows.append([*task, _title(item), item["id"], *_item_line(item)])
+                for part in item.get("parts", []):
+                    line = _item_line(part)
+                    line[1:3] = [None, None]  # the parent carries the points
+                    rows.append([*task, f"  – {part['title']}", f"{item['id']}/{part['id']}", *line])
     return rows
+
+
+def _task_line(cell: Cell) -> list[Value]:
+    """Kết quả, Điểm, Điểm tối đa, Căn cứ, Giải thích of a whole task."""
+    stored = cell.result
+    if stored is None:
+        return ["Chưa chấm", None, cell.max_points, "", ""]
+    if not stored.gradable:
+        return [Outcome.not_gradable.vietnamese, None, cell.max_points, "", stored.result.get("reason", "")]
+    pinned = (
+        f"Chấm theo đề {stored.spec_sha256[:12]}…, graderd {stored.grader_version}, "
+        f"nhật ký đến seq {stored.log_head_seq}."
+    )
+    return ["Đã chấm", cell.points, cell.max_points, "", pinned]
+
+
+def _title(item: dict[str, Any]) -> str:
+    return f"{item['title']} (lỗi bị trừ điểm)" if item["penalty"] else str(item["title"])
+
+
+def _item_line(item: dict[str, Any]) -> list[Value]:
+    """Kết quả, Điểm, Điểm tối đa, Căn cứ, Giải thích of an item. A penalty's outcome says whether
+    the fault was made; an item not gradable has no points, never a 0."""
+    outcome = Outcome(item["outcome"])
+    earned = None if outcome is Outcome.not_gradable else tidy(Decimal(item["points"]))
+    evidence = ", ".join(str(seq) for seq in item["evidence"])
+    return [outcome_said(item), earned, tidy(Decimal(item["max_points"])), evidence, item["explanation"]]
+
+
+# Text a spreadsheet would run as a formula (OWASP's CSV injection list): candidates' names and
+# graderd's explanations quoting what they typed reach the export.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _csv(header: list[str], rows: list[list[Value]]) -> bytes:
@@ -88,7 +118,9 @@ def _csv(header: list[str], rows: list[list[Value]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if value is None else str(value) for value in row])
+        writer.writerow(
+            ["" if value is None else _as_text(value) if isinstance(value, str) else value for value in row]
+        )
     return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 
@@ -107,6 +139,9 @@ def _sheet(sheet: Worksheet, header: list[str], rows: list[list[Value]], widths:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for row in rows:
         sheet.append([float(value) if isinstance(value, Decimal) else value for value in row])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text stays text, even "=…": openpyxl would store it as a formula
     sheet.freeze_panes = "C2"
     for column, width in widths.items():
         sheet.column_dimensions[column].width = width

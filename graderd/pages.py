@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from graderd import api
-from graderd.results import Outcome
+from graderd.results import outcome_said
 from graderd.scores import score_table
 from mock_services.core.errors import WebError
 from mock_services.core.formatting import points
@@ -24,7 +24,7 @@ _env = jinja2.Environment(
 )
 _env.filters["points"] = points
 
-_env.globals["outcome_name"] = lambda outcome: Outcome(outcome).vietnamese
+_env.globals["outcome_said"] = outcome_said
 
 router = APIRouter(include_in_schema=False)
 

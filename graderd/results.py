@@ -25,6 +25,14 @@ class Outcome(StrEnum):
         return {"passed": "Đạt", "failed": "Không đạt", "not_gradable": "Không chấm được"}[self.value]
 
 
+def outcome_said(item: dict[str, Any]) -> str:
+    """An item's outcome (as stored JSON) in a grader's words: a penalty's says whether the fault was made."""
+    outcome = Outcome(item["outcome"])
+    if item["penalty"] and outcome is not Outcome.not_gradable:
+        return "Mắc lỗi" if outcome is Outcome.failed else "Không mắc lỗi"
+    return outcome.vietnamese
+
+
 @dataclass(frozen=True, slots=True)
 class ItemResult:
     id: str

@@ -24,6 +24,7 @@ class Cell:
     title: str
     max_points: Decimal
     result: StoredResult | None
+    position: int  # Câu N of the candidate's paper
 
     @property
     def points(self) -> Decimal | None:
@@ -123,7 +124,7 @@ def score_table(conn: Connection, exam_id: int) -> ScoreTable:
     rows = []
     for candidate in candidates_of_exam(conn, exam_id):
         cells = tuple(
-            Cell(a.task_id, a.title, tidy(a.points), stored.get((candidate.id, a.task_id)))
+            Cell(a.task_id, a.title, tidy(a.points), stored.get((candidate.id, a.task_id)), a.position)
             for a in assignments_for(conn, candidate.id)
         )
         rows.append(Row(candidate, cells))

@@ -1,4 +1,5 @@
-"""What the e2e tests ask graderd: a candidate's paper and results, polled until they settle."""
+"""What the e2e tests ask graderd: where it listens, a candidate's paper and results polled until
+they settle, and failures that carry the room's output."""
 
 from __future__ import annotations
 
@@ -8,6 +9,37 @@ from decimal import Decimal
 from typing import Any
 
 import httpx2 as httpx
+
+from tests.sandbox.test_run import Run
+
+
+def grader_of(run: Run) -> tuple[int, str]:
+    """graderd's port and the grader token, from the banner line."""
+    match = run.wait_for(r"graderd \(người chấm\):\s+http://127\.0\.0\.1:(\d+)/\s+mã truy cập (\S+)")
+    return int(match.group(1)), match.group(2)
+
+
+def with_output(failure: Exception, run: Run) -> AssertionError:
+    """The failure, with everything the room printed (its three servers' output included)."""
+    kind = type(failure) if isinstance(failure, AssertionError) else AssertionError
+    return kind(f"{failure}\n--- the room's output ---\n{run.output}")
+
+
+def wait_until_caught_up(grader: httpx.Client, timeout: float = 30.0) -> int:
+    """Poll graderd's health until it has graded the whole log, and the log stays still for a
+    moment (a late event, such as the one-stop handler's, would be graded after it); the head seq."""
+    deadline = time.monotonic() + timeout
+    still = 0
+    last = -1
+    while time.monotonic() < deadline:
+        health = grader.get("/health").json()
+        head = health["log_head_seq"]
+        still = still + 1 if head == last and health["graded_to_seq"] == head else 0
+        if still >= 4:
+            return int(head)
+        last = head
+        time.sleep(0.25)
+    raise AssertionError(f"graderd did not catch up with the log within {timeout} s: {health}")
 
 
 def paper_of(grader: httpx.Client, exam_id: int, candidate: str) -> list[dict[str, Any]]:

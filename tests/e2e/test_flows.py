@@ -16,8 +16,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.e2e.flows import flow_for, log_in, registered, sitting
-from tests.e2e.grading import assert_evidenced, paper_of, wait_for_full_marks
-from tests.e2e.test_grading import grader_of, with_output
+from tests.e2e.grading import assert_evidenced, grader_of, paper_of, wait_for_full_marks, with_output
 from tests.sandbox.test_run import Run, demo_logins, port_of, start_run
 from tests.support.live import room_env
 

@@ -23,7 +23,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.flows import log_in, sitting_titled
 from tests.e2e.flows.mail import report_wanted, send_report
-from tests.sandbox.test_run import Run, demo_logins, port_of, start_run
+from tests.e2e.grading import grader_of, with_output
+from tests.sandbox.test_run import demo_logins, port_of, start_run
 from tests.support.live import room_env
 
 pytestmark = [pytest.mark.browser, pytest.mark.live]
@@ -37,12 +38,6 @@ GRADING_TIMEOUT = 15.0
 
 class NeverGraded(AssertionError):
     """graderd did not score the task within ``GRADING_TIMEOUT``."""
-
-
-def grader_of(run: Run) -> tuple[int, str]:
-    """graderd's port and the grader token, from the banner line."""
-    match = run.wait_for(r"graderd \(người chấm\):\s+http://127\.0\.0\.1:(\d+)/\s+mã truy cập (\S+)")
-    return int(match.group(1)), match.group(2)
 
 
 def send_the_report(page: Page, room: str, password: str) -> tuple[dict[str, str], str, str]:
@@ -76,12 +71,6 @@ def column_of(header: list[Any]) -> int:
     found = [i for i, name in enumerate(header) if isinstance(name, str) and name.endswith(f"({TASK})")]
     assert len(found) == 1, header
     return found[0]
-
-
-def with_output(failure: Exception, run: Run) -> AssertionError:
-    """The failure, with everything the room printed (its three servers' output included)."""
-    kind = type(failure) if isinstance(failure, AssertionError) else AssertionError
-    return kind(f"{failure}\n--- the room's output ---\n{run.output}")
 
 
 def test_a_candidate_sends_the_report_in_chromium_and_graderd_scores_it_5_of_5(page: Page, tmp_path: Path) -> None:

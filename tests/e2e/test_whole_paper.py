@@ -5,9 +5,10 @@ Chromium, across mail, documents, ký số, một cửa and the cross-service ta
 equals the points the bank promises (40), and the exports (CSV, XLSX, items.csv from the API and
 the command line) and the grader's page of the candidate show every rubric item with its evidence.
 
-The seed is the first whose paper for the one seat has a browser flow for every task
-(tests/e2e/flows/): the draw depends only on the seed, the seat, the blueprint and the bank, so
-the test predicts the paper and then checks the room drew exactly that.
+Every task of the bank has a browser flow (tests/e2e/test_flows.py checks it), so any seed's
+paper can be sat; the seed is fixed so that a failure is reproduced. The draw depends only on
+the seed, the seat, the blueprint, the bank and the exam day: the test computes the paper and
+checks the room drew exactly that, task by task, params included.
 """
 
 from __future__ import annotations
@@ -28,12 +29,19 @@ import openpyxl
 import pytest
 from playwright.sync_api import Page, expect
 
-from graderd.spec.model import TaskSpec
 from sandbox import exam_draw
-from sandbox.draw import draw_papers
-from tests.e2e.flows import flow_for, log_in, registered, sitting
-from tests.e2e.grading import assert_evidenced, paper_of, wait_for_full_marks
-from tests.e2e.test_grading import grader_of, with_output
+from sandbox.draw import Paper, draw_papers
+from tests.e2e.flows import flow_for, log_in, sitting
+from tests.e2e.grading import (
+    assert_evidenced,
+    describe,
+    grader_of,
+    has_full_marks,
+    paper_of,
+    wait_for_full_marks,
+    wait_until_caught_up,
+    with_output,
+)
 from tests.sandbox.test_cli import credentials_of
 from tests.sandbox.test_run import port_of, start_run
 from tests.support.live import ROOT, room_env, sandbox_cli
@@ -43,32 +51,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.live]
 TASKS = ROOT / "tasks"
 BLUEPRINT = "thuc-hanh-2026"
 SEAT = "TS01"
+SEED = 2026
 ROSTER = (
     "Số báo danh,Họ và tên,Chức vụ,Đơn vị,Email\r\n"
     f"{SEAT},Nguyễn Văn An,Chủ tịch UBND phường,UBND phường Ninh Kiều,an.nv@phuong-ninhkieu.egov.test\r\n"
 )
-ROOM_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")  # the room's default time zone (SATHACH_TIMEZONE)
+ROOM_ZONE = "Asia/Ho_Chi_Minh"
 GRADING_TIMEOUT = 60.0
 
 
-def covered_paper(bank: exam_draw.Bank, flows: set[str]) -> tuple[int, list[TaskSpec]]:
-    """The first seed whose paper for ``SEAT`` has a browser flow for every task, and that paper."""
-    blueprint = bank.blueprint(BLUEPRINT)
-    for seed in range(1, 5000):
-        paper = draw_papers(blueprint, bank.tasks, seed=seed, seats=[SEAT], exam_day=date.today())[0]
-        if set(paper.task_ids) <= flows:
-            return seed, [bank.by_id[task_id] for task_id in paper.task_ids]
-    missing = sorted({task_id for pool in blueprint.pools for task_id in pool.task_ids} - flows)
-    raise AssertionError(f"no seed below 5000 draws a paper the browser flows cover; no browser flow for {missing}")
+def predicted_paper(bank: exam_draw.Bank, exam_day: date) -> Paper:
+    """The paper the room must draw for ``SEAT``: what sandbox.draw computes."""
+    return draw_papers(bank.blueprint(BLUEPRINT), bank.tasks, seed=SEED, seats=[SEAT], exam_day=exam_day)[0]
 
 
-def create_exam(env: dict[str, str], seed: int) -> str:
+def create_exam(env: dict[str, str], now: datetime) -> str:
     """As the operator: a database, an exam from the blueprint starting this minute, the roster."""
     assert sandbox_cli("init-db", env=env).returncode == 0
-    now = datetime.now(ROOM_ZONE)
     created = sandbox_cli(
         "create-exam", "--name", "Hội thi ứng dụng CNTT 2026: phần thực hành", "--blueprint", BLUEPRINT,
-        "--date", now.date().isoformat(), "--start", f"{now:%H:%M}", "--seed", str(seed), env=env,
+        "--date", now.date().isoformat(), "--start", f"{now:%H:%M}", "--seed", str(SEED), env=env,
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
     exam = created.stdout.strip()
@@ -115,20 +117,31 @@ def check_score_sheet(raw: bytes, graded: dict[str, dict[str, Any]], total: Deci
 
 
 def check_item_rows(rows: list[dict[str, str]], graded: dict[str, dict[str, Any]]) -> None:
-    """Chi tiết chấm: a row per rubric item of every task, as graderd's result lists them, each
-    scored item passed with the seqs of its evidence and an explanation."""
+    """Chi tiết chấm: per task a line with its full score, then a line per rubric item (and per
+    part of an ``all_of``) as graderd's result lists them, each with the seqs of its evidence:
+    every scored item passed, every penalty avoided."""
     mine = [row for row in rows if row["Số báo danh"] == SEAT]
+    expected: list[tuple[str, str]] = []
     for task_id, task in graded.items():
-        items = task["result"]["items"]
-        rows_of_task = [row for row in mine if row["Mã câu"] == task_id]
-        assert [row["Mã tiêu chí"] for row in rows_of_task] == [item["id"] for item in items], task_id
-        for row, item in zip(rows_of_task, items, strict=True):
-            if Decimal(item["max_points"]) > 0:
-                assert row["Kết quả"] == "Đạt", row
-                assert row["Căn cứ (seq nhật ký)"] == ", ".join(str(seq) for seq in item["evidence"]), row
-                assert row["Giải thích"], row
-                assert Decimal(row["Điểm"]) == Decimal(item["max_points"]), row
-    assert len(mine) == sum(len(task["result"]["items"]) for task in graded.values())
+        expected.append((task_id, ""))
+        for item in task["result"]["items"]:
+            expected.append((task_id, item["id"]))
+            expected += [(task_id, f"{item['id']}/{part['id']}") for part in item["parts"]]
+    assert [(row["Mã câu"], row["Mã tiêu chí"]) for row in mine] == expected
+    lines = {(row["Mã câu"], row["Mã tiêu chí"]): row for row in mine}
+    for task_id, task in graded.items():
+        whole = lines[(task_id, "")]
+        assert (whole["Kết quả"], Decimal(whole["Điểm"])) == ("Đã chấm", Decimal(task["result"]["max_points"])), whole
+        assert whole["Câu"] == str(task["position"]), whole
+        for item in task["result"]["items"]:
+            row = lines[(task_id, item["id"])]
+            assert row["Căn cứ (seq nhật ký)"] == ", ".join(str(seq) for seq in item["evidence"]), row
+            assert row["Giải thích"] == item["explanation"], row
+            if item["penalty"]:
+                assert row["Kết quả"] == "Không mắc lỗi", row
+            elif Decimal(item["max_points"]) > 0:
+                assert (row["Kết quả"], Decimal(row["Điểm"])) == ("Đạt", Decimal(item["max_points"])), row
+                assert item["evidence"], row
 
 
 def check_grader_page(graderd: str, token: str, exam: str, graded: dict[str, dict[str, Any]]) -> None:
@@ -144,23 +157,27 @@ def check_grader_page(graderd: str, token: str, exam: str, graded: dict[str, dic
         result = task["result"]
         assert f"{result['points']} / {result['max_points']} điểm" in section, section
         rows = re.findall(r"<tr>\s*<td>.*?</tr>", section, re.S)
+        parts = re.findall(r"<tr class=\"part\">.*?</tr>", section, re.S)
         assert len(rows) == len(result["items"]), section
+        assert len(parts) == sum(len(item["parts"]) for item in result["items"]), section
         for row, item in zip(rows, result["items"], strict=True):
             assert item["id"] in row, (item, row)
-            if Decimal(item["max_points"]) > 0:
+            assert f"<td>{', '.join(str(seq) for seq in item['evidence'])}</td>" in row, row
+            if item["penalty"]:
+                assert ">Không mắc lỗi<" in row, row
+            elif Decimal(item["max_points"]) > 0:
                 assert ">Đạt<" in row, row
-                assert f"<td>{', '.join(str(seq) for seq in item['evidence'])}</td>" in row, row
 
 
 def test_a_candidate_sits_a_whole_drawn_paper_in_chromium_and_graderd_gives_every_point(
     page: Page, tmp_path: Path
 ) -> None:
-    bank = exam_draw.load(TASKS)
-    seed, predicted = covered_paper(bank, set(registered()))
-    promised = sum((task.points for task in predicted), Decimal(0))
+    now = datetime.now(ZoneInfo(ROOM_ZONE))  # one "now": the exam's day is the draw's
+    predicted = predicted_paper(exam_draw.load(TASKS), now.date())
+    promised = predicted.points
     assert promised == 40
-    env = room_env(tmp_path / "var", SATHACH_ONESTOP_PROCESSING_SECONDS="2")
-    exam = create_exam(env, seed)
+    env = room_env(tmp_path / "var", SATHACH_ONESTOP_PROCESSING_SECONDS="2", SATHACH_TIMEZONE=ROOM_ZONE)
+    exam = create_exam(env, now)
     password = credentials_of(env, exam)[SEAT]
 
     run = start_run(env)
@@ -170,15 +187,19 @@ def test_a_candidate_sits_a_whole_drawn_paper_in_chromium_and_graderd_gives_ever
         graderd = f"http://127.0.0.1:{grader_port}"
         with httpx.Client(base_url=graderd, headers={"Authorization": f"Bearer {token}"}, timeout=10) as grader:
             paper = sorted(paper_of(grader, int(exam), SEAT), key=lambda task: task["position"])
-            # The room drew what the seed promises: the same draw, reproduced.
-            assert sorted(task["task_id"] for task in paper) == sorted(task.id for task in predicted), paper
+            # The room drew what the seed promises: the same draw, reproduced, in paper order.
+            assert [task["position"] for task in paper] == list(range(1, len(predicted.tasks) + 1))
+            assert [(t["task_id"], t["params"]) for t in paper] == [(d.task.id, d.params) for d in predicted.tasks]
 
             sit_the_paper(page, room, password, paper)
 
-            graded = wait_for_full_marks(
-                grader, int(exam), SEAT, [task["task_id"] for task in paper], timeout=GRADING_TIMEOUT
-            )
+            wait_for_full_marks(grader, int(exam), SEAT, [task["task_id"] for task in paper], timeout=GRADING_TIMEOUT)
+            # Read the results once graderd has graded the whole log and it is still: the exports
+            # below must show the same evidence.
+            wait_until_caught_up(grader)
+            graded = {task["task_id"]: task for task in paper_of(grader, int(exam), SEAT)}
             for task in graded.values():
+                assert has_full_marks(task), describe({task["task_id"]: task})
                 assert task["result"]["gradable"] is True, task
                 assert_evidenced(task)
             earned = sum((Decimal(task["result"]["points"]) for task in graded.values()), Decimal(0))

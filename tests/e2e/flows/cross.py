@@ -10,7 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Frame, Locator, Page, expect
 
 from tests.e2e.flows import Sitting, flow
-from tests.e2e.flows.documents import open_documents
+from tests.e2e.flows.documents import DOCUMENTS, open_documents
 from tests.e2e.flows.mail import MAIL
 from tests.e2e.flows.onestop import ONESTOP
 
@@ -152,6 +152,68 @@ def dossier_inquiry(sitting: Sitting) -> None:
     body.press_sequentially(
         "Kính gửi đồng chí,\nBộ phận Một cửa xin báo cáo hồ sơ đăng ký kết hôn của bà như sau:\n"
         f"Mã hồ sơ: {code}\nNgày hẹn trả kết quả: {due.group(0)}\nTrân trọng.\n\n"
+    )
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Thư của bạn đã được gửi.")
+
+
+def fact(page: Page, term: str) -> str:
+    """What the open page's facts list says against ``term``."""
+    dt = f"dt[normalize-space()='{term}']"
+    value = page.locator(f"xpath=//dl[contains(@class, 'docs-facts')]/{dt}/following-sibling::dd[1]")
+    expect(value).to_have_count(1)
+    return value.inner_text().strip()
+
+
+@flow("cross.answer-inquiry")
+def answer_inquiry(sitting: Sitting) -> None:
+    """Read the Phòng Tổng hợp's question; find the Sở Nội vụ's công văn by its trích yếu and read its
+    số, ký hiệu, lead unit and deadline; count the overdue dossiers of the one procedure on the
+    one-stop desk (filtered); answer with Trả lời in the four lines the instructions give."""
+    page = sitting.page
+    subject = sitting.find(r"thư \"(?P<subject>Đề nghị báo nhanh [^\"]+)\"").group("subject")
+    about = sitting.find(r"tìm công văn của Sở Nội vụ về việc (?P<about>.+?) \(ô tìm kiếm").group("about")
+    procedure = sitting.find(r"của riêng thủ tục (?P<procedure>.+?) \(có thể chọn thủ tục").group("procedure")
+
+    open_question(sitting, subject)
+    expect(page.locator(".mail-body")).to_contain_text(procedure)
+
+    sitting.open_service(DOCUMENTS)
+    search = page.get_by_role("searchbox", name="Tìm văn bản")
+    search.fill(about)
+    with page.expect_navigation():
+        search.press("Enter")
+    found = page.locator("ul.docs-found").first.locator("li", has_text=about)
+    expect(found).to_have_count(1)
+    found.get_by_role("link").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Văn bản đến")
+    assert "Sở Nội vụ" in fact(page, "Cơ quan ban hành")
+    assert about in fact(page, "Trích yếu")
+    number, lead, due = fact(page, "Số, ký hiệu"), fact(page, "Xử lý chính"), fact(page, "Hạn xử lý")
+    assert re.fullmatch(r"\d\d/\d\d/\d{4}", due), due
+
+    sitting.open_service(ONESTOP)
+    page.get_by_role("link", name=re.compile(r"^Hồ sơ quá hạn")).click()
+    expect(page.get_by_role("heading", level=1, name="Hồ sơ quá hạn")).to_be_visible()
+    page.get_by_label("Thủ tục", exact=True).select_option(label=procedure)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lọc").click()
+    rows = page.locator("table.os-list tbody tr")
+    overdue = rows.count()
+    for row in rows.all():
+        expect(row).to_contain_text(procedure)
+        expect(row).to_contain_text("Quá hạn")
+
+    open_question(sitting, subject)
+    page.get_by_role("link", name="Trả lời", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Trả lời")).to_be_visible()
+    expect(page.get_by_label("Tới", exact=True)).to_have_value(re.compile(r"phongtonghop@"))
+    body = page.locator("#noi_dung")
+    body.press("Control+Home")
+    body.press_sequentially(
+        "Kính gửi Phòng Tổng hợp,\nUBND phường xin báo cáo nhanh như sau:\n"
+        f"Số, ký hiệu công văn: {number}\nĐơn vị chủ trì xử lý: {lead}\nHạn xử lý: {due}\n"
+        f"Số hồ sơ quá hạn: {overdue}\nTrân trọng.\n\n"
     )
     page.get_by_role("button", name="Gửi", exact=True).click()
     expect(page.get_by_role("status")).to_have_text("Thư của bạn đã được gửi.")

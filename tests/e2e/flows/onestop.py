@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date, datetime, timedelta
 
 from playwright.sync_api import Page, expect
 
@@ -168,3 +169,136 @@ def request_missing(sitting: Sitting) -> None:
     with page.expect_popup() as slip:
         page.get_by_role("link", name="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ").click()
     slip.value.close()
+
+
+def open_file(page: Page, name: str) -> None:
+    """Open (to read or print) one of the dossier's files, which shows in a new tab, then close it."""
+    with page.expect_popup() as opened:
+        page.locator(".docs-files").get_by_role("link", name=name).click()
+    opened.value.wait_for_load_state()
+    opened.value.close()
+
+
+@flow("onestop.refuse-secret")
+def refuse_secret(sitting: Sitting) -> None:
+    """Call the citizen, see that the original handed over is stamped MẬT, choose Chứng thực bản
+    sao từ bản chính, refuse with that reason (Nghị định 23/2015 Điều 22) and open the Phiếu từ chối."""
+    page = sitting.page
+    name = sitting.find(r"Công dân (?P<name>.+?) đã lấy số, đề nghị chứng thực bản sao").group("name")
+    sitting.open_service(ONESTOP)
+    call_citizen(page, name, "Chứng thực")
+    request = page.locator(".os-card > p").first.inner_text()
+    copies = re.search(r"Chứng thực (?P<copies>\d+) bản sao “(?P<document>[^”]+)”", request)
+    assert copies, request
+    original = page.locator(".os-card .os-papers li", has_text="Bản chính")
+    expect(original).to_contain_text("MẬT")
+    choose_procedure(page, "Chứng thực bản sao từ bản chính")
+    page.get_by_label("Số lượng Bản chính giấy tờ, văn bản làm cơ sở để chứng thực bản sao").fill("1")
+    page.get_by_label("Số lượng Bản sao cần chứng thực").fill(copies.group("copies"))
+    page.get_by_label("Lý do (khi yêu cầu bổ sung hoặc từ chối tiếp nhận)").fill(
+        f"Bản chính “{copies.group('document')}” có đóng dấu chỉ độ mật “MẬT”: văn bản mật không được "
+        "chứng thực bản sao (Điều 22 Nghị định 23/2015/NĐ-CP)."
+    )
+    page.get_by_role("button", name="Từ chối tiếp nhận").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã lập Phiếu từ chối tiếp nhận")
+    expect(page.locator("#trang-thai")).to_have_text("Không được tiếp nhận")
+    open_file(page, "Phiếu từ chối tiếp nhận giải quyết hồ sơ")
+
+
+def check_online(page: Page, applicant: str, procedure: str) -> list[str]:
+    """Open the online dossier of ``applicant`` for ``procedure`` from Chờ tiếp nhận trực tuyến, read
+    its attachments, and give the procedure's papers that it lacks."""
+    page.get_by_role("link", name=re.compile(r"^Chờ tiếp nhận trực tuyến")).click()
+    row = page.locator("table.os-list tbody tr", has_text=applicant).filter(has_text=procedure)
+    expect(row).to_have_count(1)
+    row.get_by_role("link").click()
+    expect(page.locator(".docs-facts")).to_contain_text(f"{applicant} · căn cước")
+    expect(page.get_by_role("heading", name="Tờ khai điện tử")).to_be_visible()
+    for link in page.locator(".docs-files a[data-kind='dinh_kem']").all():
+        with page.expect_popup() as opened:
+            link.click()
+        opened.value.wait_for_load_state()
+        opened.value.close()
+    handed = {cell.inner_text().strip() for cell in page.locator("table.os-components tbody td:nth-child(2)").all()}
+    needed = [label.inner_text().strip() for label in page.locator("#form-bo-sung label.docs-check").all()]
+    assert needed, f"no papers of {procedure} on the supplement form"
+    return [paper for paper in needed if paper not in handed]
+
+
+@flow("onestop.online-queue")
+def online_queue(sitting: Sitting) -> None:
+    """Open each of the two online dossiers, compare its papers with the procedure's: receive the
+    death registration (complete), ask the birth registration for its missing Giấy chứng sinh."""
+    page = sitting.page
+    found = sitting.find(
+        r"đăng ký khai tử \(người nộp (?P<death>.+?)\) và đăng ký khai sinh \(người nộp (?P<birth>.+?)\)"
+    )
+    sitting.open_service(ONESTOP)
+
+    assert check_online(page, found.group("death"), "Đăng ký khai tử") == []
+    page.locator("#form-tiep-nhan").get_by_role("button", name="Tiếp nhận").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã tiếp nhận hồ sơ trực tuyến")
+    expect(page.locator("#trang-thai")).to_have_text("Được tiếp nhận")
+
+    missing = check_online(page, found.group("birth"), "Đăng ký khai sinh")
+    assert missing == ["Giấy chứng sinh"], missing
+    ask = page.locator("#form-bo-sung")
+    ask.get_by_label("Giấy chứng sinh").check()
+    ask.get_by_label("Lý do", exact=True).fill(
+        "Hồ sơ chưa đính kèm bản chụp Giấy chứng sinh của cháu do cơ sở y tế nơi cháu sinh ra cấp; "
+        "đề nghị bổ sung để được tiếp nhận."
+    )
+    ask.get_by_role("button", name="Gửi yêu cầu bổ sung").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã gửi yêu cầu bổ sung")
+    expect(page.locator("#trang-thai")).to_have_text("Yêu cầu bổ sung giấy tờ")
+
+
+def day_of(text: str) -> date:
+    return datetime.strptime(text, "%d/%m/%Y").date()
+
+
+@flow("onestop.apologise")
+def apologise(sitting: Sitting) -> None:
+    """Open the late dossier from Đang xử lý, read the handler's report, and submit the Phiếu xin lỗi
+    giving that reason, a new return date a few working days after the old one (the next weekday
+    if the system says a day is off) and the Chủ tịch UBND to clear it; then open the signed form."""
+    page = sitting.page
+    found = sitting.find(
+        r"Hồ sơ cấp Giấy xác nhận tình trạng hôn nhân của công dân (?P<name>.+?) hẹn trả ngày (?P<due>\d\d/\d\d/\d{4})"
+    )
+    name, due = found.group("name"), found.group("due")
+    sitting.open_service(ONESTOP)
+    page.get_by_role("link", name=re.compile(r"^Đang xử lý")).click()
+    row = page.locator("table.os-list tbody tr", has_text=name).filter(has_text="Cấp Giấy xác nhận tình trạng hôn nhân")
+    expect(row).to_have_count(1)
+    row.get_by_role("link").click()
+    expect(page.locator("#ngay-hen-tra")).to_contain_text(due)
+    late = page.locator(".docs-facts dd.docs-late").inner_text().strip()
+    assert "xác minh" in late, late
+    today = re.search(r"Hôm nay (\d\d/\d\d/\d{4})", page.locator(".docs-position").inner_text())
+    assert today, "no date on the desk"
+
+    form = page.locator("#xin-loi")
+    leader = form.get_by_label("Lãnh đạo ký duyệt").locator("option", has_text=re.compile(r"· Chủ tịch UBND$"))
+    expect(leader).to_have_count(1)
+    chairman = leader.get_attribute("value")
+    assert chairman, "no Chủ tịch UBND among the leaders"
+    new_due = max(day_of(due), day_of(today.group(1))) + timedelta(days=3)
+    for _ in range(10):
+        while new_due.weekday() >= 5:
+            new_due += timedelta(days=1)
+        form.get_by_label("Lý do chậm trả kết quả").fill(
+            f"Công chức Tư pháp - Hộ tịch báo: {late} Bộ phận Một cửa xin lỗi công dân vì sự chậm trễ."
+        )
+        form.get_by_label("Ngày hẹn trả mới").fill(f"{new_due:%d/%m/%Y}")
+        form.get_by_label("Lãnh đạo ký duyệt").select_option(value=chairman)
+        form.get_by_role("button", name="Trình ký duyệt").click()
+        alert = page.get_by_role("alert")
+        expect(alert.or_(page.get_by_role("status"))).to_be_visible()
+        if not alert.is_visible():
+            break
+        expect(alert).to_contain_text("không phải ngày làm việc")  # a holiday: try the next day
+        new_due += timedelta(days=1)
+    expect(page.get_by_role("status")).to_contain_text("Lãnh đạo đã duyệt Phiếu xin lỗi")
+    expect(page.locator("#ngay-hen-tra")).to_contain_text(f"{new_due:%d/%m/%Y}")
+    open_file(page, "Phiếu xin lỗi và hẹn lại ngày trả kết quả")

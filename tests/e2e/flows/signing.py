@@ -106,3 +106,122 @@ def check_register(sitting: Sitting) -> None:
     present.get_by_role("button", name="Trình").click()
     expect(page.get_by_role("status")).to_have_text("Đã trình văn bản.")
     expect(page.locator(".docs-status")).to_have_text("Chờ bút phê")
+
+
+@flow("signing.sign-appendix")
+def sign_appendix(sitting: Sitting) -> None:
+    """As văn thư: number the signed công văn, sign its separate appendix with the agency's
+    certificate, seal the công văn and issue it with the appendix to the agency the instructions name."""
+    subject = sitting.find(QUOTED).group("subject")
+    appendix = sitting.find(r"Ký phụ lục cho tệp (?P<file>\S+\.pdf)").group("file")
+    agency = sitting.find(r"Phát hành công văn kèm phụ lục tới (?P<agency>[^.]+)\.").group("agency").strip()
+    pin = token_pin(sitting)
+    page = open_documents(sitting, "Văn thư - Văn phòng HĐND và UBND")
+    page.locator("[data-list='di-cho-phat-hanh']").click()
+    page.get_by_role("link", name=subject).click()
+    page.locator("#form-cap-so").get_by_role("button", name="Cấp số").click()
+    expect(page.get_by_role("status")).to_have_text("Đã cấp số văn bản.")
+    page.locator("#ky-so-phat-hanh").get_by_role("link", name="Đóng dấu").click()
+    listed = page.locator("section", has=page.get_by_role("heading", name="Phụ lục kèm theo"))
+    item = listed.get_by_role("listitem").filter(has_text=appendix)
+    item.get_by_label("Mã PIN").fill(pin)
+    item.get_by_role("button", name="Ký phụ lục").click()
+    expect(page.get_by_role("status")).to_have_text("Đã ký số phụ lục bằng chứng thư số của cơ quan.")
+    expect(listed.get_by_role("listitem").filter(has_text=appendix)).to_contain_text("đã ký số")
+    page.get_by_role("navigation", name="Loại chữ ký").get_by_role("link", name="Đóng dấu").click()
+    expect(page.locator(".sign-box-dau")).to_be_visible()
+    confirm_with_pin(page, pin, "Đã ký số: Đóng dấu")
+    page.get_by_role("link", name="Quay lại văn bản").click()
+    issue = page.locator("#form-phat-hanh")
+    issue.get_by_label(agency).check()
+    issue.get_by_role("button", name="Phát hành").click()
+    expect(page.locator(".docs-status")).to_have_text("Đã phát hành")
+
+
+SIGNATURE_CHECKED = "Kết quả kiểm tra"
+VALID = "Tất cả chữ ký hợp lệ"
+INVALID = "Có chữ ký không hợp lệ"
+
+
+def named_elsewhere(sitting: Sitting) -> str:
+    """The other tasks' instructions on the exam page: documents they name are theirs, not this task's."""
+    others = sitting.page.locator(f"article.task:not(#cau-{sitting.position}) .instructions")
+    return " ".join(" ".join(others.all_text_contents()).split())
+
+
+def problems_found(page: Page) -> list[str]:
+    """What Kiểm tra chữ ký found wrong with the signatures, as its table's Kết quả column says."""
+    cells = page.locator("#ket-qua table tbody tr td:last-child").all_inner_texts()
+    found: list[str] = []
+    for cell in cells:
+        for problem in (part.strip() for part in cell.split(";")):
+            if problem and problem != "Hợp lệ" and problem not in found:
+                found.append(problem)
+    return found
+
+
+@flow("signing.sort-incoming")
+def sort_incoming(sitting: Sitting) -> None:
+    """As văn thư: check the signatures of every signed document waiting in Chờ vào sổ; register
+    the valid one and return the others to their sender with what the check found."""
+    elsewhere = named_elsewhere(sitting)
+    page = open_documents(sitting, "Văn thư - Văn phòng HĐND và UBND")
+    page.locator("[data-list='den-cho-vao-so']").click()
+    links = page.locator(".docs-list tbody tr td:nth-child(2) a")
+    waiting = [(link.inner_text().strip(), link.get_attribute("href") or "") for link in links.all()]
+    waiting = [(n, href) for n, href in waiting if not re.search(rf"(?<![\w/]){re.escape(n)}(?![\w/])", elsewhere)]
+    registered: list[str] = []
+    returned: list[str] = []
+    for number, href in waiting:
+        page.locator("[data-list='den-cho-vao-so']").click()
+        page.locator(f".docs-list a[href='{href}']").first.click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text(number)
+        page.locator(".docs-files").get_by_role("button", name="Kiểm tra chữ ký").first.click()
+        result = page.locator("#ket-qua")
+        expect(result).to_contain_text(SIGNATURE_CHECKED)
+        verdict = result.locator("strong").inner_text().strip()
+        problems = problems_found(page)
+        page.get_by_role("link", name="Quay lại văn bản").click()
+        if verdict == VALID:
+            page.locator("#form-vao-so").get_by_role("button", name="Vào sổ").click()
+            expect(page.get_by_role("status")).to_have_text("Đã vào sổ văn bản đến.")
+            registered.append(number)
+        elif verdict == INVALID:
+            form = page.locator("#form-tra-lai")
+            form.get_by_label("Lý do trả lại").fill(
+                f"Kiểm tra chữ ký số của văn bản {number}: {'; '.join(problems)}. Chữ ký số không hợp lệ nên "
+                "văn bản không đủ điều kiện vào sổ. Đề nghị quý cơ quan gửi lại văn bản có chữ ký số hợp lệ."
+            )
+            form.get_by_role("button", name="Trả lại").click()
+            expect(page.get_by_role("status")).to_have_text("Đã trả lại văn bản cho nơi gửi.")
+            returned.append(number)
+    assert registered, f"no document in Chờ vào sổ has valid signatures: {waiting}"
+    assert len(returned) >= 2, f"returned {returned} only, of {waiting}"
+
+
+@flow("signing.approve-sign-otp")
+def approve_sign_otp(sitting: Sitting) -> None:
+    """As Chủ tịch without a token: approve the công văn, sign it confirmed by the OTP the phone
+    shows (the box left where the page puts it) and send it to the văn thư."""
+    subject = sitting.find(QUOTED).group("subject")
+    page = open_documents(sitting, "Chủ tịch UBND")
+    page.locator("[data-list='di-cho-duyet']").click()
+    page.get_by_role("link", name=subject).click()
+    approve = page.locator("#form-duyet")
+    expect(approve.get_by_role("checkbox")).to_be_checked()
+    approve.get_by_role("button", name="Duyệt").click()
+    expect(page.get_by_role("status")).to_have_text("Đã duyệt dự thảo.")
+    page.locator("#ky-so").get_by_role("link", name="Ký số").click()
+    expect(page.locator("#sign-box")).to_be_visible()
+    page.wait_for_load_state("load")
+    form = page.locator("#form-ky-so")
+    form.get_by_label("Ký số từ xa (mã OTP trên điện thoại)").check()
+    form.get_by_role("button", name="Gửi mã xác thực").click()
+    code = page.locator("#phone-code")
+    expect(code).to_have_text(re.compile(r"^\d+$"))
+    form.get_by_role("textbox", name="Mã OTP").fill(code.inner_text().strip())
+    form.get_by_role("button", name="Ký số", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Đã ký số")
+    expect(page.locator(".docs-status")).to_have_text(re.compile("Đã ký"))
+    page.locator("#form-chuyen-van-thu").get_by_role("button", name="Chuyển văn thư").click()
+    expect(page.locator(".docs-status")).to_have_text(re.compile("Chờ cấp số"))
