@@ -31,6 +31,21 @@ def pick_address(page: Page, label: str, typed: str, address: str) -> None:
     expect(field).to_have_value(f"{address}, ")
 
 
+def reply(page: Page, text: str, *, to: str = r"\S+@\S+", attach: Path | None = None) -> None:
+    """Trả lời the open mail: the reply goes to its sender (``to``, a pattern), ``text`` is written
+    above the quoted mail, ``attach`` attached, and it is sent."""
+    page.get_by_role("link", name="Trả lời", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Trả lời")).to_be_visible()
+    expect(page.get_by_label("Tới", exact=True)).to_have_value(re.compile(to))
+    if attach is not None:
+        page.get_by_label("Đính kèm tập tin").set_input_files(attach)
+    body = page.locator("#noi_dung")
+    body.press("Control+Home")
+    body.press_sequentially(text)
+    page.get_by_role("button", name="Gửi", exact=True).click()
+    expect(page.get_by_role("status")).to_have_text("Thư của bạn đã được gửi.")
+
+
 def report_wanted(sitting: Sitting) -> tuple[dict[str, str], str]:
     """send-report: the leader to copy (name, title, email) and the subject, as the instructions say."""
     leader_match = LEADER.search(sitting.text)
@@ -204,17 +219,11 @@ def reply_with_attachment(sitting: Sitting) -> None:
 
         open_message(page, request["subject"])
         expect(page.locator(".mail-headers")).to_contain_text(request["name"])
-        page.get_by_role("link", name="Trả lời", exact=True).click()
-        expect(page.get_by_role("heading", level=1, name="Trả lời")).to_be_visible()
-        expect(page.get_by_label("Tới", exact=True)).to_have_value(re.compile(r"\S+@\S+"))
-        page.get_by_label("Đính kèm tập tin").set_input_files(path)
-        body = page.locator("#noi_dung")
-        body.press("Control+Home")
-        body.press_sequentially(
-            f"Kính gửi đồng chí {request['name']},\nTôi gửi đồng chí tệp {filename} đính kèm thư này.\nTrân trọng.\n\n"
+        reply(
+            page,
+            f"Kính gửi đồng chí {request['name']},\nTôi gửi đồng chí tệp {filename} đính kèm thư này.\nTrân trọng.\n\n",
+            attach=path,
         )
-        page.get_by_role("button", name="Gửi", exact=True).click()
-        expect(page.get_by_role("status")).to_have_text("Thư của bạn đã được gửi.")
 
 
 # The room's official mail domain (what .gov.vn is for real agencies): a sender or a Reply-To

@@ -23,6 +23,16 @@ def wait_for_result(page: Page) -> None:
         page.reload()
 
 
+def receive_with_receipt(page: Page) -> None:
+    """Tiếp nhận the dossier on the desk and open its Giấy tiếp nhận (to print for the citizen)."""
+    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã tiếp nhận hồ sơ")
+    expect(page.locator("#trang-thai")).to_have_text("Được tiếp nhận")
+    with page.expect_popup() as receipt:
+        page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả").click()
+    receipt.value.close()
+
+
 @flow("onestop.marriage")
 def marriage(sitting: Sitting) -> None:
     """Call the couple, choose Đăng ký kết hôn, count the papers, receive, open the Giấy tiếp nhận,
@@ -42,12 +52,7 @@ def marriage(sitting: Sitting) -> None:
     expect(page.get_by_label("Họ và tên")).to_have_value(groom)  # nothing typed is lost
     page.get_by_label("Số lượng Tờ khai đăng ký kết hôn (theo mẫu)").fill("1")
     page.get_by_label("Số lượng Giấy tờ tùy thân của hai bên nam, nữ (CCCD/hộ chiếu)").fill("2")
-    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
-    expect(page.get_by_role("status")).to_contain_text("Đã tiếp nhận hồ sơ")
-    expect(page.locator("#trang-thai")).to_have_text("Được tiếp nhận")
-    with page.expect_popup() as receipt:
-        page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả").click()
-    receipt.value.close()
+    receive_with_receipt(page)
 
     transfer = page.locator("#form-chuyen-xu-ly")
     expect(transfer.get_by_label("Công chức xử lý")).to_have_value("tp_ht")  # suggested by the field
@@ -136,12 +141,7 @@ def receive_friday(sitting: Sitting) -> None:
     due = page.locator("#ngay-hen-tra")
     expect(due).to_have_text(re.compile(r"^\d\d/\d\d/\d{4}$"))
     expect(due).not_to_have_text(day)  # after 15:00: the next working day
-    page.get_by_role("button", name="Tiếp nhận và in giấy hẹn").click()
-    expect(page.get_by_role("status")).to_contain_text("Đã tiếp nhận hồ sơ")
-    expect(page.locator("#trang-thai")).to_have_text("Được tiếp nhận")
-    with page.expect_popup() as receipt:
-        page.get_by_role("link", name="Giấy tiếp nhận hồ sơ và hẹn trả kết quả").click()
-    receipt.value.close()
+    receive_with_receipt(page)
 
 
 @flow("onestop.request-missing")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from starlette.testclient import TestClient
 
@@ -32,9 +33,9 @@ def switch(me: Browser, key: str) -> None:
     assert me.post("/van-ban/vai-tro", {"vai_tro": key}).status_code == 303
 
 
-def waiting_for_signature(me: Browser) -> int:
+def waiting_for_signature(me: Browser, files: list[tuple[str, Any]] | None = None) -> int:
     switch(me, "cv")
-    created = me.post("/van-ban/di/moi", DRAFT)
+    created = me.post("/van-ban/di/moi", DRAFT, files=files)
     assert created.status_code == 303, created.text
     doc_id = int(created.headers["location"].split("/")[3].split("?")[0])
     assert me.post(f"/van-ban/di/{doc_id}/trinh-duyet", {"nguoi_duyet": "ct", "ghi_chu": ""}).status_code == 303
@@ -100,14 +101,7 @@ def test_the_clerk_stamps_number_date_and_seal(me: Browser, room: Mailroom) -> N
 
 
 def test_the_clerk_signs_an_appendix_from_the_seal_page_then_seals(me: Browser, room: Mailroom) -> None:
-    switch(me, "cv")
-    appendix = ("tep", ("PhuLuc_DanhSach.pdf", APPENDIX.read_bytes(), "application/pdf"))
-    created = me.post("/van-ban/di/moi", DRAFT, files=[appendix])
-    assert created.status_code == 303, created.text
-    doc_id = int(created.headers["location"].split("/")[3].split("?")[0])
-    assert me.post(f"/van-ban/di/{doc_id}/trinh-duyet", {"nguoi_duyet": "ct", "ghi_chu": ""}).status_code == 303
-    switch(me, "ct")
-    assert me.post(f"/van-ban/di/{doc_id}/duyet", {"y_kien": "", "trinh_ky": "1"}).status_code == 303
+    doc_id = waiting_for_signature(me, [("tep", ("PhuLuc_DanhSach.pdf", APPENDIX.read_bytes(), "application/pdf"))])
     leader_page = me.get(f"/van-ban/di/{doc_id}/ky-so").text
     signed = me.post(f"/van-ban/di/{doc_id}/ky-so", {**hidden(leader_page), "xac_thuc": "pin", "ma_pin": pin(room)})
     assert signed.status_code == 303
