@@ -7,7 +7,8 @@
 
 A second run keeps everything (candidates, passwords, their work); an exam whose time is over is
 moved to start again now, so that the demo is always usable. If the bank changed since (a new
-version: another blueprint, other tasks), the old exam is closed and a fresh one made.
+version: another blueprint, other tasks, a task's title, points or instructions), the old exam is
+closed and a fresh one made.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from graderd.spec.blueprint import Blueprint
+from graderd.spec.model import TaskSpec
 from mock_services.core.accounts import Candidate, NewCandidate, candidates_of_exam
 from mock_services.core.db import Database
 from mock_services.core.exams import (
@@ -38,7 +40,7 @@ from mock_services.core.exams import (
 from mock_services.core.settings import RoomSettings
 from sandbox import exam_draw, roster
 from sandbox.demo_mail import fill_demo_mailbox
-from sandbox.paper import put_task
+from sandbox.paper import as_bank_has_it, put_task
 from sandbox.setup_context import setup_context
 
 DEMO_FIXTURES = Path(__file__).resolve().parent.parent / "tasks" / "demo"
@@ -143,7 +145,9 @@ def ensure_demo(db: Database, *, settings: RoomSettings, now: datetime) -> DemoR
         people=DEMO_CANDIDATES,
         minutes=blueprint.minutes,
         blueprint=blueprint,
-        current=lambda conn, exam: (exam.drawn_from or {}).get("sha256") == blueprint.sha256,
+        current=lambda conn, exam: (
+            (exam.drawn_from or {}).get("sha256") == blueprint.sha256 and _as_bank_has_it(conn, exam.id, bank.by_id)
+        ),
         put_papers=draw,
     )
     practice = _ensure(
@@ -154,7 +158,9 @@ def ensure_demo(db: Database, *, settings: RoomSettings, now: datetime) -> DemoR
         people=PRACTICE_CANDIDATES,
         minutes=PRACTICE_MINUTES,
         blueprint=None,
-        current=lambda conn, exam: _paper_of(conn, exam.id) == whole_bank,
+        current=lambda conn, exam: (
+            _paper_of(conn, exam.id) == whole_bank and _as_bank_has_it(conn, exam.id, bank.by_id)
+        ),
         put_papers=everything,
     )
     password = roster.add_operator(db, DEMO_OPERATOR, "Giám thị phòng thi demo", now=now, reset=True)
@@ -226,6 +232,12 @@ def _latest(conn: Connection, *, drawn: bool) -> int | None:
     )
     found: int | None = conn.execute(query).scalar()
     return found
+
+
+def _as_bank_has_it(conn: Connection, exam_id: int, by_id: dict[str, TaskSpec]) -> bool:
+    """Whether every paper of the exam still reads as the bank has its tasks (a new version of
+    Sát hạch may have changed a task's instructions or points)."""
+    return all(as_bank_has_it(conn, candidate, by_id) for candidate in candidates_of_exam(conn, exam_id))
 
 
 def _paper_of(conn: Connection, exam_id: int) -> list[str]:

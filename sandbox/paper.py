@@ -105,6 +105,19 @@ def stored_paper(conn: Connection, candidate: Candidate, bank: Mapping[str, Task
     return Paper(candidate.so_bao_danh, tuple(drawn)) if drawn else None
 
 
+def as_bank_has_it(conn: Connection, candidate: Candidate, bank: Mapping[str, TaskSpec]) -> bool:
+    """Whether every task on the candidate's paper is as the bank has it now: still there, with the
+    same title, points and (rendered with the same params) instructions."""
+    who = candidate_fields(candidate)
+    for assignment in assignments_for(conn, candidate.id):
+        task = bank.get(assignment.task_id)
+        if task is None or (task.title, task.points) != (assignment.title, assignment.points):
+            return False
+        if task.instructions_for(assignment.params, who) != assignment.instructions:
+            return False
+    return True
+
+
 def candidate_fields(candidate: Candidate) -> dict[str, str]:
     """The candidate as templates see them (``{{ candidate.ho_ten }}``)."""
     return {name: str(getattr(candidate, name)) for name in CANDIDATE_FIELDS}

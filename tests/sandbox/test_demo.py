@@ -117,3 +117,28 @@ def test_a_demo_whose_blueprint_changed_is_closed_and_drawn_afresh(
     with sqlite_db.read() as conn:
         assert get_exam(conn, old.exam.id).phase(EXAM_START) is ExamPhase.closed
         assert assignments_for(conn, fresh.credentials[0].candidate.id)
+
+
+def test_a_demo_whose_task_changed_is_made_afresh(sqlite_db: Database, settings: RoomSettings, tmp_path: Path) -> None:
+    bank = tmp_path / "tasks"
+    shutil.copytree(BANK, bank)
+    settings = settings.model_copy(update={"tasks_dir": bank})
+    old = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
+    with sqlite_db.read() as conn:
+        changed = assignments_for(conn, old.credentials[0].candidate.id)[0]
+    spec = next(path for path in bank.rglob("*.yaml") if f"id: {changed.task_id}\n" in path.read_text("utf-8"))
+    text = spec.read_text("utf-8")
+    spec.write_text(text.replace(f"title: {changed.title}\n", f"title: {changed.title} (bản mới)\n", 1), "utf-8")
+
+    fresh = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START + timedelta(minutes=1))
+
+    # The blueprint is the same, a task on the papers is not: both exams are made again, with it.
+    assert fresh.drawn.created
+    assert fresh.practice.created
+    with sqlite_db.read() as conn:
+        assert get_exam(conn, old.exam.id).phase(EXAM_START) is ExamPhase.closed
+        titles = {a.title for a in assignments_for(conn, fresh.practice.credentials[0].candidate.id)}
+    assert f"{changed.title} (bản mới)" in titles
+    again = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START + timedelta(minutes=2))
+    assert not again.drawn.created
+    assert not again.practice.created
