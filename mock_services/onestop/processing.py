@@ -133,8 +133,9 @@ def settle(conn: Connection, candidate: Candidate, desk: Desk, acting: Acting) -
 
 
 def _result_number(conn: Connection, dossier: Dossier, year: int) -> str:
-    """The next number of the result's book: chứng thực (procedures 2.*) and hộ tịch each keep their own."""
-    book = "SCT" if dossier.procedure_code.startswith("2.") else "HT"
+    """The next number of the result's book: chứng thực and hộ tịch each keep their own, by the
+    procedure's lĩnh vực (a code's first digit says where it is done, not which book)."""
+    book = "SCT" if procedure_of(dossier.procedure_code).field == "Chứng thực" else "HT"
     issued = sum(
         1
         for d in store.dossiers_of(conn, dossier.candidate_id)

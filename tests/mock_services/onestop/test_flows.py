@@ -494,6 +494,21 @@ def test_a_transferred_dossier_comes_back_with_its_result_after_the_processing_t
     assert saved(db, room, dossier.id) == done
 
 
+def test_each_book_numbers_its_own_results_by_the_procedures_field(db: Database, room: SeededExam, desk: Desk) -> None:
+    candidate = room.candidates[0]
+    copy = walk_in(db, room, desk, "2026-11-24T08:00:00")  # 2.000815, Chứng thực
+    extract = walk_in(  # 2.000635, Cấp bản sao trích lục hộ tịch: a 2.* code, but Hộ tịch's book
+        db, room, desk, "2026-11-24T08:01:00", code="2.000635",
+        handed={"Tờ khai cấp bản sao trích lục hộ tịch (theo mẫu)": 1, "Giấy tờ tùy thân (CCCD/hộ chiếu)": 1},
+    )  # fmt: skip
+    with db.write() as conn:
+        for dossier in (copy, extract):
+            processing.transfer(conn, candidate, dossier, "tp_ht", "", desk, at("2026-11-24T08:05:00"))
+        done = processing.settle(conn, candidate, desk, at("2026-11-24T08:10:00"))
+    numbers = {d.procedure_code: d.result["number"] for d in done if d.result is not None}
+    assert numbers == {"2.000815": "01/2026/SCT", "2.000635": "01/2026/HT"}
+
+
 def test_a_delay_without_a_date_keeps_the_dossier_in_processing(db: Database, room: SeededExam, desk: Desk) -> None:
     candidate = room.candidates[0]
     dossier = in_processing(db, room, desk)
