@@ -225,6 +225,20 @@ def dossier_inquiry_about_the_namesake(attempt: Attempt) -> None:
     reply(attempt, question, dossier_answer(namesake, namesake.due_date))
 
 
+@RECORDER.attempt("cross.dossier-inquiry", "both-codes.jsonl")
+def dossier_inquiry_hedged(attempt: Attempt) -> None:
+    """Searches by the citizen's name, cannot tell the two dossiers apart and gives both codes,
+    with the right one's return date."""
+    question = open_mail(attempt, DOSSIER_QUESTION)
+    found = search_dossiers(attempt, attempt.params["cong_dan"])
+    [hers] = [d for d in found if d.applicant["phone"] == attempt.params["dien_thoai"]]
+    [namesake] = [d for d in found if d.applicant["phone"] == attempt.params["dien_thoai_trung"]]
+    answer = dossier_answer(hers, hers.due_date).replace(
+        f"Mã hồ sơ: {hers.code}", f"Mã hồ sơ: {namesake.code} hoặc {hers.code}"
+    )
+    reply(attempt, question, answer)
+
+
 @RECORDER.attempt("cross.dossier-inquiry", "nothing.jsonl")
 def dossier_inquiry_not_at_all(attempt: Attempt) -> None:
     """Reads the leader's mail and stops there."""
