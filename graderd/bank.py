@@ -75,9 +75,14 @@ def _blueprints(blueprints: Sequence[Blueprint], tasks: Sequence[TaskSpec]) -> l
             worth = "" if pool.points is None else f", {pool.points} points"
             lines.append(
                 f"  {pool.id:<14} draw {pool.draw} of {len(pool.task_ids):<2} ({mix}{worth}); "
-                f"{len(pool.combinations)} combinations"
+                f"{len(pool.combinations)} combination{'' if len(pool.combinations) == 1 else 's'}"
             )
         never = sorted(task.id for task in tasks if task.id not in blueprint.drawable)
         if never:
             lines.append(f"  never drawn ({len(never)}): {', '.join(never)}")
+    drawn_by_none = sorted(task.id for task in tasks if not any(task.id in b.drawable for b in blueprints))
+    if drawn_by_none:
+        lines.append(f"No blueprint draws ({len(drawn_by_none)}): {', '.join(drawn_by_none)}")
+    else:
+        lines.append("Every task is drawn by some blueprint.")
     return lines

@@ -1,11 +1,13 @@
-"""End to end, a whole exam as a room runs it: the operator creates an exam from the real
-blueprint (thuc-hanh-2026) with a fixed seed and imports a candidate, whose paper is drawn and set
-up; `python -m sandbox run` serves the room; the candidate sits every task of the paper in a real
-Chromium, across mail, documents, ký số, một cửa and the cross-service task; graderd's total
-equals the points the bank promises (40), and the exports (CSV, XLSX, items.csv from the API and
-the command line) and the grader's page of the candidate show every rubric item with its evidence.
+"""End to end, a whole exam as a room runs it: the operator creates an exam from a real
+blueprint (thuc-hanh-2026, then the final round's chung-ket-2026) with a fixed seed and imports a
+candidate, whose paper is drawn and set up; `python -m sandbox run` serves the room; the
+candidate sits every task of the paper in a real Chromium, across mail, documents, ký số, một
+cửa and the cross-service task; graderd's total equals the points the bank promises (40), and
+the exports (the score sheet as CSV, Chi tiết chấm from the API and from `python -m graderd
+export`, both sheets of the XLSX) and the grader's page of the candidate show every rubric item
+with its evidence.
 
-Every task of the bank has a browser flow (tests/e2e/test_flows.py checks it), so any seed's
+Every task of the bank has a browser flow (tests/e2e/test_flow_coverage.py checks it), so any seed's
 paper can be sat; the seed is fixed so that a failure is reproduced. The draw depends only on
 the seed, the seat, the blueprint, the bank and the exam day: the test computes the paper and
 checks the room drew exactly that, task by task, params included.
@@ -49,7 +51,7 @@ from tests.support.live import ROOT, room_env, sandbox_cli
 pytestmark = [pytest.mark.browser, pytest.mark.live]
 
 TASKS = ROOT / "tasks"
-BLUEPRINT = "thuc-hanh-2026"
+BLUEPRINTS = ["thuc-hanh-2026", "chung-ket-2026"]  # the yearly exam, and its final round
 SEAT = "TS01"
 SEED = 2026
 ROSTER = (
@@ -60,16 +62,16 @@ ROOM_ZONE = "Asia/Ho_Chi_Minh"
 GRADING_TIMEOUT = 60.0
 
 
-def predicted_paper(bank: exam_draw.Bank, exam_day: date) -> Paper:
+def predicted_paper(bank: exam_draw.Bank, blueprint: str, exam_day: date) -> Paper:
     """The paper the room must draw for ``SEAT``: what sandbox.draw computes."""
-    return draw_papers(bank.blueprint(BLUEPRINT), bank.tasks, seed=SEED, seats=[SEAT], exam_day=exam_day)[0]
+    return draw_papers(bank.blueprint(blueprint), bank.tasks, seed=SEED, seats=[SEAT], exam_day=exam_day)[0]
 
 
-def create_exam(env: dict[str, str], now: datetime) -> str:
+def create_exam(env: dict[str, str], blueprint: str, now: datetime) -> str:
     """As the operator: a database, an exam from the blueprint starting this minute, the roster."""
     assert sandbox_cli("init-db", env=env).returncode == 0
     created = sandbox_cli(
-        "create-exam", "--name", "Hội thi ứng dụng CNTT 2026: phần thực hành", "--blueprint", BLUEPRINT,
+        "create-exam", "--name", "Hội thi ứng dụng CNTT 2026: phần thực hành", "--blueprint", blueprint,
         "--date", now.date().isoformat(), "--start", f"{now:%H:%M}", "--seed", str(SEED), env=env,
     )  # fmt: skip
     assert created.returncode == 0, created.stderr
@@ -78,7 +80,7 @@ def create_exam(env: dict[str, str], now: datetime) -> str:
     roster.write_bytes(ROSTER.encode("utf-8-sig"))
     imported = sandbox_cli("import-candidates", exam, str(roster), env=env)
     assert imported.returncode == 0, imported.stderr
-    assert f"Drawing 1 paper from blueprint {BLUEPRINT}:" in imported.stdout, imported.stdout
+    assert f"Drawing 1 paper from blueprint {blueprint}:" in imported.stdout, imported.stdout
     return exam
 
 
@@ -169,15 +171,16 @@ def check_grader_page(graderd: str, token: str, exam: str, graded: dict[str, dic
                 assert ">Đạt<" in row, row
 
 
+@pytest.mark.parametrize("blueprint", BLUEPRINTS)
 def test_a_candidate_sits_a_whole_drawn_paper_in_chromium_and_graderd_gives_every_point(
-    page: Page, tmp_path: Path
+    blueprint: str, page: Page, tmp_path: Path
 ) -> None:
     now = datetime.now(ZoneInfo(ROOM_ZONE))  # one "now": the exam's day is the draw's
-    predicted = predicted_paper(exam_draw.load(TASKS), now.date())
+    predicted = predicted_paper(exam_draw.load(TASKS), blueprint, now.date())
     promised = predicted.points
     assert promised == 40
     env = room_env(tmp_path / "var", SATHACH_ONESTOP_PROCESSING_SECONDS="2", SATHACH_TIMEZONE=ROOM_ZONE)
-    exam = create_exam(env, now)
+    exam = create_exam(env, blueprint, now)
     password = credentials_of(env, exam)[SEAT]
 
     run = start_run(env)

@@ -34,7 +34,10 @@ def test_validate_passes_the_bank_and_counts_its_tasks() -> None:
     blueprints = len(list((REPO / "tasks" / "blueprints").glob("*.yaml")))
     count = len(list((REPO / "tasks").rglob("*.yaml"))) - blueprints
     assert process.returncode == 0, said(process)
-    assert process.stdout.strip() == f"{count} tasks and {blueprints} blueprint in tasks: all valid", said(process)
+    plural = "" if blueprints == 1 else "s"
+    assert process.stdout.strip() == f"{count} tasks and {blueprints} blueprint{plural} in tasks: all valid", said(
+        process
+    )
     assert process.stderr == ""
 
 
@@ -137,4 +140,5 @@ def test_bank_reports_tasks_per_service_and_difficulty_exemplars_and_blueprints(
     assert send_report.split()[1:4] == ["trung_binh", "5", "5"]
     assert send_report.split()[-2:] == ["1/1/1/1", "ok"]  # one exemplar of each kind, all grading as promised
     assert any(line.startswith("Blueprint thuc-hanh-2026: ") for line in lines)
+    assert "Every task is drawn by some blueprint." in lines  # thuc-hanh-2026 and chung-ket-2026 together
     assert lines[-1].endswith(" ok, 0 failed")

@@ -421,7 +421,8 @@ def test_an_unknown_blueprint_is_refused_naming_the_known_ones(env: dict[str, st
                     "--blueprint", "thuc-hanh-2025", env=env)
     )  # fmt: skip
     assert sentence == (
-        "error: There is no blueprint 'thuc-hanh-2025' in the bank's blueprints/; blueprints: thuc-hanh-2026."
+        "error: There is no blueprint 'thuc-hanh-2025' in the bank's blueprints/; "
+        "blueprints: chung-ket-2026, thuc-hanh-2026."
     )
     assert sandbox_cli("list-exams", env=env).stdout == ""
 
