@@ -5,10 +5,11 @@
 - The practice exam (ôn tập): two candidates whose paper is the whole bank, every task, so that an
   author, a trainer or a test can try any task.
 
-A second run keeps everything (candidates, passwords, their work); an exam whose time is over is
-moved to start again now, so that the demo is always usable. If the bank changed since (a new
-version: another blueprint, other tasks, a task's title, points or instructions), the old exam is
-closed and a fresh one made.
+A second run the same day keeps everything (candidates, passwords, their work); an exam whose
+time is over is moved to start again now, so that the demo is always usable. On another day the
+demo is made afresh, since its tasks date what they set up from the day they were set up. If
+the bank changed since (a new version: another blueprint, other tasks, a task's title, points or
+instructions), the old exam is closed and a fresh one made.
 """
 
 from __future__ import annotations
@@ -182,13 +183,18 @@ def _ensure(
     start = now.replace(second=0, microsecond=0)
     secret = settings.secret()
     drawn = blueprint is not None
+    tz = ZoneInfo(settings.timezone)
     with db.read() as conn:
         exam_id = _latest(conn, drawn=drawn)
-        stale = exam_id is not None and not current(conn, get_exam(conn, exam_id))
+        found = None if exam_id is None else get_exam(conn, exam_id)
+        stale = found is not None and (
+            not current(conn, found) or found.created_at.astimezone(tz).date() != now.astimezone(tz).date()
+        )
     created = restarted = False
     if exam_id is not None and stale:
-        # The bank changed since this exam was made (a new version of Sát hạch): the old exam is
-        # closed and a fresh one made, so graderd never meets a task it lacks.
+        # The bank changed since this exam was made (a new version of Sát hạch), or it was made on
+        # another day (its tasks date what they set up, a dossier's return date or an overdue
+        # count, from the day they were set up): the old exam is closed and a fresh one made.
         with db.write() as conn:
             close_exam(conn, exam_id, now=now)
         exam_id = None

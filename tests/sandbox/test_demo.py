@@ -142,3 +142,16 @@ def test_a_demo_whose_task_changed_is_made_afresh(sqlite_db: Database, settings:
     again = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START + timedelta(minutes=2))
     assert not again.drawn.created
     assert not again.practice.created
+
+
+def test_a_demo_made_on_another_day_is_made_afresh(sqlite_db: Database, settings: RoomSettings) -> None:
+    old = demo.ensure_demo(sqlite_db, settings=settings, now=EXAM_START)
+    tomorrow = EXAM_START + timedelta(days=1)
+
+    fresh = demo.ensure_demo(sqlite_db, settings=settings, now=tomorrow)
+
+    assert fresh.drawn.created
+    assert fresh.practice.created
+    with sqlite_db.read() as conn:
+        assert get_exam(conn, old.exam.id).phase(tomorrow) is ExamPhase.closed
+        assert get_exam(conn, old.practice.exam.id).phase(tomorrow) is ExamPhase.closed
