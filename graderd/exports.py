@@ -63,6 +63,9 @@ def _item_rows(table: ScoreTable) -> list[list[Value]]:
     what it was graded against, then a line per rubric item and per part of an ``all_of``."""
     rows: list[list[Value]] = []
     for row in table.rows:
+        if not row.cells:
+            nothing: list[Value] = [row.candidate.so_bao_danh, row.candidate.ho_ten, None, "", "", "", "Chưa có đề"]
+            rows.append([*nothing, None, None, "", ""])
         for cell in row.cells:
             task: list[Value] = [row.candidate.so_bao_danh, row.candidate.ho_ten, cell.position, cell.task_id]
             rows.append([*task, f"Cả câu: {cell.title}", "", *_task_line(cell)])

@@ -46,8 +46,9 @@ class Row:
 
     @property
     def total(self) -> Decimal | None:
-        """The practical points, or None while any task lacks a trustworthy score."""
-        if any(cell.points is None for cell in self.cells):
+        """The practical points, or None while any task lacks a trustworthy score, or the
+        candidate has no paper yet (never a 0 they did not earn)."""
+        if not self.cells or any(cell.points is None for cell in self.cells):
             return None
         return sum((cell.points for cell in self.cells if cell.points is not None), Decimal(0))
 
@@ -57,6 +58,8 @@ class Row:
 
     @property
     def note(self) -> str:
+        if not self.cells:
+            return "chưa có đề (giám thị chạy draw-papers)"
         return "; ".join(f"{cell.task_id}: {cell.note}" for cell in self.cells if cell.note)
 
     def as_json(self, *, items: bool = False) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from mock_services.core.accounts import candidates_of_exam, existing_numbers, fi
 from mock_services.core.clock import utcnow
 from mock_services.core.db import Database
 from mock_services.core.errors import SathachError
-from mock_services.core.exams import Exam, create_exam, get_exam, list_exams
+from mock_services.core.exams import Exam, assignments_for, create_exam, get_exam, list_exams
 from mock_services.core.formatting import points
 from mock_services.core.settings import RoomSettings, describe_invalid
 from mock_services.core.verify import verify_log
@@ -250,10 +250,10 @@ def cmd_import(args: argparse.Namespace, settings: RoomSettings) -> int:
     prepared = roster.prepare(people, secret=settings.secret())
     now = utcnow()
     with db.write() as conn:  # the whole list, or nobody
-        new = set(roster.insert_candidates(conn, args.exam, prepared, now=now))
+        roster.insert_candidates(conn, args.exam, prepared, now=now)
     print(f"Imported {len(prepared)} candidates into exam {args.exam}.")
     if bank is not None:
-        _draw_papers(db, exam, bank, settings, only=new)
+        _draw_papers(db, exam, bank, settings)
     return 0
 
 
@@ -266,34 +266,36 @@ def cmd_draw_papers(args: argparse.Namespace, settings: RoomSettings) -> int:
         raise roster.RosterError(f"Exam {args.exam} is closed: its papers can no longer be drawn.")
     if exam.drawn_from is None:
         raise exam_draw.DrawError(f"Exam {args.exam} has no blueprint: its papers are fixed, not drawn.")
-    _draw_papers(db, exam, exam_draw.load(settings.tasks_dir), settings, only=None)
+    _draw_papers(db, exam, exam_draw.load(settings.tasks_dir), settings)
     return 0
 
 
-def _draw_papers(
-    db: Database, exam: Exam, bank: exam_draw.Bank, settings: RoomSettings, *, only: set[int] | None
-) -> None:
-    """Draw and set up the paper of every candidate still without one (of ``only``, if given), seat
-    by seat, each in its own transaction: the room goes on serving other exams meanwhile (one
-    paper's setup takes a second or two), and an import stopped halfway keeps what it finished."""
+def _draw_papers(db: Database, exam: Exam, bank: exam_draw.Bank, settings: RoomSettings) -> None:
+    """Draw and set up the paper of every candidate still without one, in seat order, each in its
+    own transaction: the room goes on serving other exams between two papers (one paper's setup
+    takes a second or two), and a draw stopped halfway keeps what it finished. Seat order always
+    (a stopped import's seats first) so that each seat is drawn after the seat before it."""
     blueprint = exam_draw.blueprint_of(exam, bank)
     assert blueprint is not None
     with db.read() as conn:
-        waiting = [c for c in exam_draw.waiting_for_paper(conn, exam) if only is None or c.id in only]
+        waiting = exam_draw.waiting_for_paper(conn, exam)
     print(f"Drawing {len(waiting)} paper{'' if len(waiting) == 1 else 's'} from blueprint {blueprint.id}:")
     for done, candidate in enumerate(waiting):
         started = time.monotonic()
         try:
-            with db.write() as conn:
+            with db.write() as conn:  # writers take turns: a paper drawn meanwhile is seen here
+                if assignments_for(conn, candidate.id):
+                    print(f"  {candidate.so_bao_danh:<10} already has a paper (drawn by another command meanwhile)")
+                    continue
                 seats = exam_draw.seated(candidates_of_exam(conn, exam.id))
                 paper = exam_draw.draw_seat(
                     conn, exam, candidate, seats, blueprint, bank, settings=settings, now=utcnow()
                 )
-        except SathachError as exc:
+        except (Exception, KeyboardInterrupt) as exc:  # Ctrl-C, a setup that fails, a locked database
+            why = "the command was stopped" if isinstance(exc, KeyboardInterrupt) else _reason(exc)
             raise exam_draw.DrawError(
-                f"{candidate.so_bao_danh}'s paper could not be set up: {exc} "
-                f"{done} of {len(waiting)} papers were set up; once this is fixed, "
-                f"`python -m sandbox draw-papers {exam.id}` draws the rest."
+                f"{candidate.so_bao_danh}'s paper could not be set up ({why}); {done} of {len(waiting)} papers "
+                f"are set up, and `python -m sandbox draw-papers {exam.id}` sets up the rest once that is fixed."
             ) from None
         took = time.monotonic() - started
         print(f"  {candidate.so_bao_danh:<10} {len(paper.tasks)} câu, {points(paper.points)} điểm  ({took:.1f} s)")
@@ -307,6 +309,12 @@ def _draw_papers(
             f"Note: the exam is on {exam_day:%d/%m/%Y} and the tasks were set up today, {today:%d/%m/%Y}: "
             "a task that dates what it sets up dates it from today. Import candidates on the exam day."
         )
+
+
+def _reason(exc: BaseException) -> str:
+    """An error as a clause of the operator's sentence: ours as written, anything else named."""
+    said = str(exc).strip().rstrip(".")
+    return said if isinstance(exc, SathachError) else f"{type(exc).__name__}: {said}"
 
 
 def cmd_credentials(args: argparse.Namespace, settings: RoomSettings) -> int:

@@ -152,21 +152,30 @@ class DrawReport:
     neighbours: int  # pairs of adjacent seats
     neighbours_sharing_a_task: int
     neighbours_sharing_a_variant: int  # the same task with the same params
+    waiting: int = 0  # candidates without a paper yet
 
     def lines(self) -> list[str]:
-        return [
+        lines = [
             f"{self.papers} papers, {self.different_papers} different sets of tasks.",
             f"Neighbouring seats: {self.neighbours} pairs; {self.neighbours_sharing_a_task} share a task, "
             f"{self.neighbours_sharing_a_variant} share a task in the same variant.",
         ]
+        if self.waiting:
+            lines.append(
+                f"{self.waiting} candidates have no paper yet: `python -m sandbox draw-papers EXAM` draws them."
+            )
+        return lines
 
 
 Drawn = Sequence[tuple[str, Mapping[str, Any]]]  # a paper as the report compares it: (task id, params)
 
 
 def report(papers: Sequence[Drawn]) -> DrawReport:
-    """How the draw went, from the papers in seat order."""
-    pairs = list(itertools.pairwise(papers))
+    """How the draw went, from the papers in seat order (empty for a seat without a paper yet:
+    counted apart, and never anyone's neighbour)."""
+    pairs = [(first, second) for first, second in itertools.pairwise(papers) if first and second]
+    waiting = sum(1 for paper in papers if not paper)
+    papers = [paper for paper in papers if paper]
     sharing_task = sharing_variant = 0
     for first, second in pairs:
         mine = dict(first)
@@ -179,4 +188,5 @@ def report(papers: Sequence[Drawn]) -> DrawReport:
         neighbours=len(pairs),
         neighbours_sharing_a_task=sharing_task,
         neighbours_sharing_a_variant=sharing_variant,
+        waiting=waiting,
     )

@@ -141,3 +141,12 @@ def test_json_carries_each_tasks_items_as_graded(table: ScoreTable) -> None:
     tasks = exported["candidates"][0]["tasks"]
     assert tasks[0]["items"] == MAILED.as_json()["items"]
     assert tasks[2]["items"] == []
+
+
+def test_a_candidate_without_a_paper_has_no_total_never_a_zero() -> None:
+    exam = Exam(1, "Hội thi 2026", NOW, 50, 7, False, NOW, None, None)
+    table = ScoreTable(exam, (Row(Candidate(2, 1, "TS02", "Trần Văn Bình", "cv", "dv", "b@egov.test"), ()),))
+    [row] = list(csv.DictReader(io.StringIO(to_csv(table).decode("utf-8-sig"))))
+    assert (row["Tổng điểm thực hành"], row["Ghi chú"]) == ("", "chưa có đề (giám thị chạy draw-papers)")
+    [line] = item_rows(table)
+    assert (line["Số báo danh"], line["Kết quả"], line["Điểm"]) == ("TS02", "Chưa có đề", "")

@@ -9,13 +9,15 @@ import sqlite3
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mock_services.core.accounts import candidates_of_exam, find_operator
 from mock_services.core.db import Database
 from mock_services.core.passwords import verify_password
-from sandbox import exam_draw, roster
+from mock_services.core.setup_ops import SetupError
+from sandbox import cli, exam_draw, roster
 from sandbox.candidates_csv import parse_candidates
 from sandbox.draw import draw_papers
 from tests.support.live import room_env, sandbox_cli
@@ -492,3 +494,45 @@ def test_draw_papers_sets_up_what_an_import_left_undone_as_the_import_would_have
     assert again.returncode == 0, again.stderr
     assert "Drawing 0 papers" in again.stdout
     assert papers_in(tmp_path, resumed) == papers_in(tmp_path, imported)
+
+
+def test_an_import_that_stops_halfway_keeps_the_papers_set_up_and_draw_papers_finishes_it(
+    env: dict[str, str],
+    good_csv: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert sandbox_cli("init-db", env=env).returncode == 0
+    whole, stopped = drawn_exam(env, "--seed", "43"), drawn_exam(env, "--seed", "43")
+    assert sandbox_cli("import-candidates", whole, str(good_csv), env=env).returncode == 0
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    # The second seat's setup fails (what a broken fixture or a full disk would do), in-process.
+    real_draw = exam_draw.draw_seat
+
+    def failing_on_ct002(conn: Any, exam: Any, candidate: Any, *args: Any, **kwargs: Any) -> Any:
+        if candidate.so_bao_danh == "CT002":
+            raise SetupError("Không ghi được tệp dự thảo.")
+        return real_draw(conn, exam, candidate, *args, **kwargs)
+
+    monkeypatch.setattr(exam_draw, "draw_seat", failing_on_ct002)
+
+    status = cli.main(["import-candidates", stopped, str(good_csv)])
+
+    err = capsys.readouterr().err.strip()
+    assert status == 2
+    assert err == (
+        "error: CT002's paper could not be set up (Không ghi được tệp dự thảo); 1 of 3 papers are set up, and "
+        f"`python -m sandbox draw-papers {stopped}` sets up the rest once that is fixed."
+    )
+    assert {number: bool(paper) for number, paper in papers_in(tmp_path, stopped).items()} == {"CT001": True}
+    shown = sandbox_cli("show-draw", stopped, env=env).stdout
+    assert "2 candidates have no paper yet" in shown, shown
+    assert "1 papers, 1 different sets of tasks." in shown
+    assert "Neighbouring seats: 0 pairs" in shown  # an empty seat is nobody's neighbour
+
+    monkeypatch.setattr(exam_draw, "draw_seat", real_draw)
+    assert cli.main(["draw-papers", stopped]) == 0
+    assert "Drawing 2 papers from blueprint thuc-hanh-2026:" in capsys.readouterr().out
+    assert papers_in(tmp_path, stopped) == papers_in(tmp_path, whole)  # as if it had never stopped

@@ -419,6 +419,20 @@ def test_the_report_compares_only_adjacent_seats() -> None:
     )
 
 
+def test_a_seat_without_a_paper_is_counted_apart_and_is_nobodys_neighbour() -> None:
+    papers: list[Drawn] = [[("a", {})], [], [("a", {})], [("a", {})]]
+    found = report(papers)
+    assert found == DrawReport(
+        papers=3,
+        different_papers=1,
+        neighbours=1,
+        neighbours_sharing_a_task=1,
+        neighbours_sharing_a_variant=1,
+        waiting=1,
+    )
+    assert found.lines()[-1] == "1 candidates have no paper yet: `python -m sandbox draw-papers EXAM` draws them."
+
+
 @pytest.mark.parametrize("count", [0, 1])
 def test_the_report_of_fewer_than_two_papers_has_no_neighbours(count: int) -> None:
     papers: list[Drawn] = [[("a", {"x": 1})]] * count
