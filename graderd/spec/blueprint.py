@@ -24,7 +24,7 @@ from math import comb
 from pathlib import Path
 
 from graderd.spec.model import DIFFICULTIES, TaskSpec
-from graderd.spec.problems import Mark, Problems, did_you_mean
+from graderd.spec.problems import Mark, Problems, did_you_mean, unique_ids
 from graderd.spec.shape import check_kind, keys_of, points_of
 from graderd.spec.source import Node, load_file, shown_path
 from mock_services.core.services import SERVICE_TITLES
@@ -100,17 +100,9 @@ class Blueprint:
 def load_blueprints(root: Path, bank: Sequence[TaskSpec], *, shown_from: Path | None = None) -> list[Blueprint]:
     """Every blueprint in ``root/blueprints/``, checked against the bank; all problems at once."""
     problems = Problems()
-    found: list[Blueprint] = []
-    seen: dict[str, Mark] = {}
-    for path in sorted((root / BLUEPRINTS).glob("*.yaml")):
-        blueprint, id_mark = _load(path, bank, problems, shown_as=shown_path(path, shown_from))
-        if blueprint is None or id_mark is None:
-            continue
-        if blueprint.id in seen:
-            problems.add(id_mark, f"blueprint id {blueprint.id!r} is already used by {seen[blueprint.id]}")
-            continue
-        seen[blueprint.id] = id_mark
-        found.append(blueprint)
+    paths = sorted((root / BLUEPRINTS).glob("*.yaml"))
+    loaded = (_load(path, bank, problems, shown_as=shown_path(path, shown_from)) for path in paths)
+    found = unique_ids(loaded, "blueprint", problems)
     problems.raise_if_any()
     return found
 

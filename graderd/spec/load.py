@@ -29,7 +29,7 @@ from graderd.spec.model import (
     render_tree,
 )
 from graderd.spec.params import Param, parse_params, seeded_random
-from graderd.spec.problems import Mark, Problems, did_you_mean
+from graderd.spec.problems import Mark, Problems, did_you_mean, unique_ids
 from graderd.spec.rubric import Item, RubricParser
 from graderd.spec.shape import check_kind, keys_of, points_of
 from graderd.spec.source import Node, load_file, shown_path
@@ -48,19 +48,10 @@ def load_bank(root: Path, *, shown_from: Path | None = None, traces: bool = True
 
     ``traces=False`` skips reading the exemplars' traces: for recording them."""
     problems = Problems()
-    tasks: list[TaskSpec] = []
-    seen: dict[str, Mark] = {}
-    for path in sorted(root.rglob("*.yaml")):
-        if path.relative_to(root).parts[0] == BLUEPRINTS:
-            continue  # exam blueprints, not tasks (graderd.spec.blueprint)
-        task, id_mark = _load(path, problems, shown_as=shown_path(path, shown_from), traces=traces)
-        if task is None or id_mark is None:
-            continue
-        if task.id in seen:
-            problems.add(id_mark, f"task id {task.id!r} is already used by {seen[task.id]}")
-            continue
-        seen[task.id] = id_mark
-        tasks.append(task)
+    # Exam blueprints are not tasks (graderd.spec.blueprint).
+    paths = [path for path in sorted(root.rglob("*.yaml")) if path.relative_to(root).parts[0] != BLUEPRINTS]
+    loaded = (_load(path, problems, shown_as=shown_path(path, shown_from), traces=traces) for path in paths)
+    tasks = unique_ids(loaded, "task", problems)
     problems.raise_if_any()
     return tasks
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from mock_services.core.errors import SathachError
 
@@ -53,6 +54,30 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.found:
             raise SpecError(self.found)
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Loaded = TypeVar("Loaded", bound=HasId)
+
+
+def unique_ids(loaded: Iterable[tuple[Loaded | None, Mark | None]], what: str, problems: Problems) -> list[Loaded]:
+    """The files that loaded (``(thing, mark of its id)``, in file order), each id kept once: a
+    later file with an id already used is a problem at its id."""
+    kept: list[Loaded] = []
+    seen: dict[str, Mark] = {}
+    for thing, id_mark in loaded:
+        if thing is None or id_mark is None:
+            continue
+        if thing.id in seen:
+            problems.add(id_mark, f"{what} id {thing.id!r} is already used by {seen[thing.id]}")
+            continue
+        seen[thing.id] = id_mark
+        kept.append(thing)
+    return kept
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

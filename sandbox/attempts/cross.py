@@ -15,7 +15,7 @@ from mock_services.documents.acting import emit as documents_emit
 from mock_services.documents.events import FileOpened as DocumentFileOpened
 from mock_services.documents.events import Searched as DocumentsSearched
 from mock_services.documents.store import Incoming
-from mock_services.mail import domain, mailbox
+from mock_services.mail import mailbox
 from mock_services.mail import store as mail_store
 from mock_services.mail.mailbox import Outgoing
 from mock_services.mail.mime import Attachment
@@ -23,7 +23,7 @@ from mock_services.onestop import pages as onestop_pages
 from mock_services.onestop import store as onestop_store
 from mock_services.onestop.events import Searched as OnestopSearched
 from sandbox.attempts.documents import incoming_numbered, open_incoming, switch_role
-from sandbox.attempts.mail import reply_body
+from sandbox.attempts.mail import reply
 from sandbox.attempts.onestop import acting as onestop_acting
 from sandbox.attempts.onestop import desk
 from sandbox.recording import RECORDER, Attempt
@@ -63,25 +63,6 @@ def onestop_list(attempt: Attempt, slug: str, procedure: str = "") -> list[onest
 
 def open_mail(attempt: Attempt, subject_part: str) -> mail_store.Message:
     return mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(subject_part), attempt.acting())
-
-
-def reply(attempt: Attempt, original: mail_store.Message, typed: str) -> None:
-    """Trả lời: To filled with the sender, "Trả lời:" subject, ``typed`` above the quoted original."""
-    to, cc = domain.reply_recipients(original, attempt.candidate.email, everyone=False)
-    mailbox.send(
-        attempt.conn,
-        attempt.candidate,
-        Outgoing(
-            to=to,
-            cc=cc,
-            bcc=[],
-            subject=domain.reply_subject(original.subject),
-            body=reply_body(attempt, original, typed),
-            kind="reply",
-            original=original,
-        ),
-        attempt.acting(),
-    )
 
 
 # --- cross.answer-inquiry

@@ -139,6 +139,26 @@ def reply_body(attempt: Attempt, original: mail_store.Message, typed: str) -> st
     return typed + block + domain.quoted_reply(original, when)
 
 
+def reply(attempt: Attempt, original: mail_store.Message, typed: str, uploads: list[Attachment] | None = None) -> None:
+    """Trả lời: To filled with the sender, "Trả lời:" subject, ``typed`` above the quoted original."""
+    to, cc = domain.reply_recipients(original, attempt.candidate.email, everyone=False)
+    mailbox.send(
+        attempt.conn,
+        attempt.candidate,
+        Outgoing(
+            to=to,
+            cc=cc,
+            bcc=[],
+            subject=domain.reply_subject(original.subject),
+            body=reply_body(attempt, original, typed),
+            kind="reply",
+            original=original,
+            uploads=uploads or [],
+        ),
+        attempt.acting(),
+    )
+
+
 def forward_body(attempt: Attempt, original: mail_store.Message, typed: str) -> str:
     """What Chuyển tiếp leaves in the body (the signature, the forwarded original) with ``typed`` on top."""
     block, when = _answer_prefill(attempt, original)
@@ -464,22 +484,7 @@ PLAN_REQUEST = "Xin tệp Kế hoạch chuyển đổi số"
 def reply_to_request(attempt: Attempt, typed: str, uploads: list[Attachment]) -> None:
     """Opens the request, Trả lời (To filled with the sender), the body on top of the quote."""
     request = mailbox.open_message(attempt.conn, attempt.candidate, attempt.message(PLAN_REQUEST), attempt.acting())
-    to, cc = domain.reply_recipients(request, attempt.candidate.email, everyone=False)
-    mailbox.send(
-        attempt.conn,
-        attempt.candidate,
-        Outgoing(
-            to=to,
-            cc=cc,
-            bcc=[],
-            subject=domain.reply_subject(request.subject),
-            body=reply_body(attempt, request, typed),
-            kind="reply",
-            original=request,
-            uploads=uploads,
-        ),
-        attempt.acting(),
-    )
+    reply(attempt, request, typed, uploads)
 
 
 @RECORDER.attempt("mail.reply-with-attachment", "full.jsonl")
