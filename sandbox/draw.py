@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import itertools
 import random
 import re
@@ -26,6 +25,7 @@ from typing import Any
 
 from graderd.spec.blueprint import Blueprint, Pool
 from graderd.spec.model import TaskSpec
+from graderd.spec.params import seeded
 
 MAX_VARIANTS = 20  # tries at params that differ from the neighbour's before accepting the same
 
@@ -100,7 +100,7 @@ def draw_paper(
     exam_day: dt.date,
     neighbour: Paper | None,
 ) -> Paper:
-    rng = _random(seed, seat)
+    rng = seeded(seed, "paper", seat)
     drawn: list[DrawnTask] = []
     so_far = Decimal(0)
     for index, pool in enumerate(blueprint.pools):
@@ -113,11 +113,6 @@ def draw_paper(
             other = theirs.get(task_id)
             drawn.append(_with_params(task, pool, seed=seed, seat=seat, exam_day=exam_day, avoid=other))
     return Paper(seat, tuple(drawn))
-
-
-def _random(seed: int, seat: str) -> random.Random:
-    digest = hashlib.sha256(f"{seed}\x1fpaper\x1f{seat}".encode()).digest()
-    return random.Random(int.from_bytes(digest[:16], "big"))
 
 
 def _choose(

@@ -87,9 +87,15 @@ def parse_params(node: Node | None, problems: Problems) -> dict[str, Param]:
     return params
 
 
-def seeded_random(exam_seed: int, candidate: str, task_id: str, name: str) -> random.Random:
-    digest = hashlib.sha256(f"{exam_seed}\x1f{candidate}\x1f{task_id}\x1f{name}".encode()).digest()
+def seeded(*parts: object) -> random.Random:
+    """A generator that depends only on ``parts`` (the exam's seed first): the same on every
+    machine and Python, unlike ``hash()``; each draw names what it is for, so draws never mix."""
+    digest = hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).digest()
     return random.Random(int.from_bytes(digest[:16], "big"))
+
+
+def seeded_random(exam_seed: int, candidate: str, task_id: str, name: str) -> random.Random:
+    return seeded(exam_seed, candidate, task_id, name)
 
 
 def draw_params(
