@@ -34,7 +34,7 @@ DEFAULT_BLUEPRINT = "thuc-hanh-2026"
 
 
 class DrawError(SathachError):
-    """The draw cannot be made: an unknown or changed blueprint."""
+    """The draw cannot be made (an unknown or changed blueprint) or was stopped (a setup that failed)."""
 
 
 @dataclass(frozen=True, slots=True)
